@@ -1,0 +1,291 @@
+import type { GenericSchema } from "valibot";
+import { AsyncQueue } from "../async-queue.js";
+import { type CodexError, CodexError as CodexErrorClass, InvalidArgumentError, type TransportClosedError } from "../errors.js";
+import type {
+  GetAccountResponse,
+  ModelListResponse,
+  ThreadListParams,
+  ThreadListResponse,
+  TurnStartParams,
+  TurnStartResponse,
+} from "../protocol/generated/v2/index.js";
+import type { Notification } from "../protocol/notification.js";
+import { ObjectSchema, ThreadResponseSchema, TurnStartResponseSchema, validate } from "../protocol/schemas.js";
+import { raceAbort } from "./abort.js";
+import { ApprovalMode } from "./approval-mode.js";
+import { configOverrideArgs } from "./config-overrides.js";
+import { type ClientInfo, type CodexMetadata, type Connection, type ConnectionSettings, DEFAULT_CLIENT_INFO, openConnection } from "./connection.js";
+import { describe } from "./inputs.js";
+import type { CallOptions, Session } from "./session.js";
+import { Thread } from "./thread.js";
+import { TurnHandle, TurnStream } from "./turn-handle.js";
+import { type ThreadOptions, threadParams } from "./wire-params.js";
+
+/** Options of {@link AsyncCodex}. Every one is optional. */
+export interface AsyncCodexOptions {
+  /** Path of the `codex` binary. Default: `CODEX_BIN`, else the binary the pinned `@openai/codex` installed. */
+  codexBin?: string;
+  /**
+   * Runtime config overrides, as `config.toml` keys, passed as `-c key=value` arguments. Nested
+   * objects become dotted keys. Values must be TOML-expressible (no `null`). Do not put secrets
+   * here: they would be visible in the process list. Default: none.
+   */
+  config?: Record<string, unknown>;
+  /** Environment variables for the runtime, merged over `process.env`. Default: `process.env` as is. */
+  env?: Record<string, string | undefined>;
+  /** Working directory of the runtime process. Default: the current directory. */
+  cwd?: string;
+  /** The runtime's `CODEX_HOME` (config, auth, sessions). Default: the runtime's own default, `~/.codex`. */
+  codexHome?: string;
+  /** Sent in `initialize`. Default: `{ name: "codex_app_sdk", title: "Codex App SDK (TypeScript)", version: <SDK version> }`. */
+  clientInfo?: ClientInfo;
+  /** Opt in to the runtime's experimental API surface. Default: `true`. */
+  experimentalApi?: boolean;
+  /** How long a request may wait for its answer, in ms. Turns are not requests: they have no limit. Default: `120000`. */
+  requestTimeoutMs?: number;
+  /** Most requests in flight at once; more wait their turn (the runtime drops work past 128). Default: `32`. */
+  maxInFlightRequests?: number;
+  /** Receives problems the SDK survives: non-JSON output, replies to no request, … Default: ignore them. */
+  onError?: (error: CodexError) => void;
+}
+
+/**
+ * The Codex runtime (`codex app-server`) as an async API. Construction does no I/O: the first
+ * awaited call starts the runtime and runs the `initialize` handshake, and concurrent first calls
+ * share one start. Close it when done (`await codex.close()`, or `await using`) so no process is
+ * left behind; a call after `close()` starts a fresh runtime.
+ *
+ * @example
+ * ```ts
+ * await using codex = new AsyncCodex();
+ * const thread = await codex.threadStart();
+ * const result = await thread.run("Say hi");
+ * console.log(result.finalResponse);
+ * ```
+ */
+export class AsyncCodex implements AsyncDisposable {
+  readonly #settings: ConnectionSettings;
+  readonly #subscribers = new Set<AsyncQueue<Notification>>();
+  readonly #session: Session;
+  #connecting: Promise<Connection> | undefined;
+  #connection: Connection | undefined;
+
+  /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
+  constructor(options: AsyncCodexOptions = {}) {
+    const { codexHome, requestTimeoutMs = 120_000, maxInFlightRequests = 32 } = options;
+    positive(requestTimeoutMs, "options.requestTimeoutMs");
+    positive(maxInFlightRequests, "options.maxInFlightRequests");
+    const onError = options.onError ?? (() => {});
+    this.#settings = {
+      codexBin: options.codexBin,
+      configArgs: configOverrideArgs(options.config, "options.config"),
+      env: { ...process.env, ...options.env, ...(codexHome === undefined ? {} : { CODEX_HOME: codexHome }) },
+      cwd: options.cwd,
+      clientInfo: options.clientInfo ?? DEFAULT_CLIENT_INFO,
+      experimentalApi: options.experimentalApi ?? true,
+      requestTimeoutMs,
+      maxInFlightRequests,
+      onError,
+      onNotification: (notification) => this.#broadcast(notification),
+    };
+    this.#session = {
+      request: (method, params, schema, call) => this.#request(method, params, schema, call),
+      startTurn: (params, call) => this.#startTurn(params, call),
+      reportError: onError,
+    };
+  }
+
+  /**
+   * What the running runtime reported at `initialize`.
+   * @throws {CodexError} before the runtime has started.
+   */
+  get metadata(): CodexMetadata {
+    if (!this.#connection) {
+      throw new CodexErrorClass("AsyncCodex has not started the runtime yet: await codex.start() (or any call) first");
+    }
+    return this.#connection.metadata;
+  }
+
+  /** The pid of the running runtime process, or `undefined` when none is running. */
+  get pid(): number | undefined {
+    return this.#connection?.pid;
+  }
+
+  /** Routing entries the current runtime holds for turns (0 when no turn is running or pending). */
+  get activeTurnRoutes(): number {
+    return this.#connection?.router.size ?? 0;
+  }
+
+  /** Starts the runtime now instead of on the first call. Idempotent. */
+  async start(options: CallOptions = {}): Promise<void> {
+    await this.#connect(options.signal);
+  }
+
+  /** Stops the runtime and waits until its process is gone. Idempotent; open turns fail with `TransportClosedError`. */
+  async close(): Promise<void> {
+    const connecting = this.#connecting;
+    this.#connecting = undefined;
+    this.#connection = undefined;
+    for (const subscriber of this.#subscribers) subscriber.end();
+    this.#subscribers.clear();
+    const connection = await connecting?.catch(() => undefined);
+    await connection?.peer.close();
+  }
+
+  /** Same as {@link close}, for `await using codex = new AsyncCodex()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * Notifications that belong to no turn handle (`thread/started`, `warning`, `account/*`, …), from
+   * the moment of this call until the signal aborts, `break`, or `close()`. Nothing is buffered for
+   * a listener that does not exist yet.
+   */
+  notifications(options: CallOptions = {}): AsyncIterable<Notification> {
+    const { signal } = options;
+    let onAbort = (): void => {};
+    const queue: AsyncQueue<Notification> = new AsyncQueue(() => {
+      this.#subscribers.delete(queue);
+      signal?.removeEventListener("abort", onAbort);
+    });
+    if (signal?.aborted) queue.fail(signal.reason);
+    else {
+      this.#subscribers.add(queue);
+      onAbort = () => {
+        this.#subscribers.delete(queue);
+        queue.abort(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }
+    return queue;
+  }
+
+  /** Lists the models the runtime offers (`model/list`). */
+  models(options: CallOptions & { includeHidden?: boolean } = {}): Promise<ModelListResponse> {
+    const { includeHidden = false, ...call } = options;
+    return this.#request("model/list", { includeHidden }, ObjectSchema, call);
+  }
+
+  /** Reads the signed-in account (`account/read`). */
+  account(options: CallOptions & { refreshToken?: boolean } = {}): Promise<GetAccountResponse> {
+    const { refreshToken = false, ...call } = options;
+    return this.#request("account/read", { refreshToken }, ObjectSchema, call);
+  }
+
+  /** Signs in with an API key. The key travels only inside the JSON-RPC request: never argv, environment or logs. */
+  async loginApiKey(apiKey: string, options: CallOptions = {}): Promise<void> {
+    if (typeof apiKey !== "string" || apiKey.trim() === "") throw new InvalidArgumentError("apiKey", "must be a non-empty string");
+    await this.#request("account/login/start", { type: "apiKey", apiKey }, ObjectSchema, options);
+  }
+
+  /** Signs out (`account/logout`). */
+  async logout(options: CallOptions = {}): Promise<void> {
+    await this.#request("account/logout", undefined, ObjectSchema, options);
+  }
+
+  /** Starts a new thread. Approval mode defaults to `ApprovalMode.autoReview`. */
+  async threadStart(options: ThreadOptions = {}): Promise<Thread> {
+    const params = threadParams(options, { approvalMode: ApprovalMode.autoReview });
+    return this.#threadCall("thread/start", params, options);
+  }
+
+  /** Continues an existing thread, also one from an earlier runtime with the same `CODEX_HOME`. */
+  async threadResume(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
+    return this.#threadCall("thread/resume", { ...threadParams(options), threadId: checkThreadId(threadId) }, options);
+  }
+
+  /** Copies a thread's history into a new thread. */
+  async threadFork(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
+    return this.#threadCall("thread/fork", { ...threadParams(options), threadId: checkThreadId(threadId) }, options);
+  }
+
+  /** Lists stored threads (`thread/list`); options are the wire's filters (`archived`, `limit`, `cursor`, …). */
+  threadList(options: CallOptions & Omit<ThreadListParams, never> = {}): Promise<ThreadListResponse> {
+    const { signal, ...params } = options;
+    return this.#request("thread/list", params, ObjectSchema, { signal });
+  }
+
+  /** Archives a thread. */
+  async threadArchive(threadId: string, options: CallOptions = {}): Promise<void> {
+    await this.#request("thread/archive", { threadId: checkThreadId(threadId) }, ObjectSchema, options);
+  }
+
+  /** Restores an archived thread. */
+  async threadUnarchive(threadId: string, options: CallOptions = {}): Promise<Thread> {
+    return this.#threadCall("thread/unarchive", { threadId: checkThreadId(threadId) }, options);
+  }
+
+  async #threadCall(method: string, params: unknown, options: CallOptions): Promise<Thread> {
+    const response = await this.#request<{ thread: { id: string } }>(method, params, ThreadResponseSchema, options);
+    return new Thread(this.#session, response.thread.id);
+  }
+
+  /** Sends a request on the current runtime, starting one if needed, and checks the fields the SDK reads. */
+  async #request<T>(method: string, params: unknown, schema: GenericSchema, options: CallOptions = {}): Promise<T> {
+    const connection = await this.#connect(options.signal);
+    return validate<T>(schema, await connection.peer.request(method, params, options), `${method} response`);
+  }
+
+  /**
+   * Sends `turn/start` with its routing registered first. The request itself ignores the signal:
+   * once sent, the turn exists, so an abort before the answer still interrupts it when its id comes.
+   */
+  async #startTurn(params: TurnStartParams, options: CallOptions = {}): Promise<TurnHandle> {
+    const { signal } = options;
+    const connection = await this.#connect(signal);
+    const start = connection.router.beginStart(params.threadId);
+    const response = connection.peer
+      .request("turn/start", params)
+      .then((result) => validate<TurnStartResponse>(TurnStartResponseSchema, result, "turn/start response"));
+    try {
+      const { turn } = await raceAbort(response, signal);
+      const stream = new TurnStream(() => connection.router.unregister(turn.id, stream));
+      connection.router.register(start, turn.id, stream);
+      return new TurnHandle(this.#session, params.threadId, turn.id, stream, signal);
+    } catch (error) {
+      connection.router.endStart(start);
+      if (signal?.aborted) {
+        response.then(({ turn }) => connection.peer.request("turn/interrupt", { threadId: params.threadId, turnId: turn.id })).catch(() => {});
+      }
+      throw error;
+    }
+  }
+
+  /** The current runtime, started once however many calls wait for it. */
+  #connect(signal: AbortSignal | undefined): Promise<Connection> {
+    if (!this.#connecting) {
+      const connecting = openConnection(this.#settings, (connection, error) => this.#onClosed(connection, error));
+      this.#connecting = connecting;
+      connecting.then(
+        (connection) => {
+          if (this.#connecting === connecting) this.#connection = connection;
+        },
+        () => {
+          if (this.#connecting === connecting) this.#connecting = undefined;
+        },
+      );
+    }
+    return raceAbort(this.#connecting, signal);
+  }
+
+  /** The runtime went away: the next call starts a fresh one. */
+  #onClosed(connection: Connection, _error: TransportClosedError): void {
+    if (this.#connection !== connection) return;
+    this.#connection = undefined;
+    this.#connecting = undefined;
+  }
+
+  #broadcast(notification: Notification): void {
+    for (const subscriber of this.#subscribers) subscriber.push(notification);
+  }
+}
+
+function positive(value: unknown, argument: string): void {
+  if (typeof value !== "number" || !(value > 0)) throw new InvalidArgumentError(argument, `must be a positive number, got ${describe(value)}`);
+}
+
+function checkThreadId(threadId: unknown): string {
+  if (typeof threadId !== "string" || threadId.trim() === "") throw new InvalidArgumentError("threadId", `must be a non-empty string, got ${describe(threadId)}`);
+  return threadId;
+}

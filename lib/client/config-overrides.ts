@@ -1,0 +1,56 @@
+import { InvalidArgumentError } from "../errors.js";
+import { describe } from "./inputs.js";
+
+/**
+ * Flattens a config object into `-c key=value` arguments for the runtime's command line, values
+ * written as TOML. Nested objects become dotted keys, so `{ features: { apps: false } }` becomes
+ * `-c features.apps=false`.
+ *
+ * @throws {InvalidArgumentError} naming the path of any value TOML cannot express (null, undefined,
+ *   NaN, functions, …), before anything is spawned.
+ */
+export function configOverrideArgs(config: unknown, argument = "config"): string[] {
+  if (config === undefined) return [];
+  if (!isPlainObject(config)) throw new InvalidArgumentError(argument, `must be a plain object, got ${describe(config)}`);
+  const args: string[] = [];
+  const visit = (object: Record<string, unknown>, keyPath: string[]): void => {
+    for (const [key, value] of Object.entries(object)) {
+      const path = [...keyPath, key];
+      if (isPlainObject(value) && Object.keys(value).length > 0) visit(value, path);
+      else args.push("-c", `${path.map(tomlKey).join(".")}=${tomlValue(value, `${argument}.${path.join(".")}`)}`);
+    }
+  };
+  visit(config, []);
+  return args;
+}
+
+function tomlKey(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+/** A value in TOML syntax. JSON string escapes are valid TOML basic-string escapes. */
+function tomlValue(value: unknown, argument: string): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return String(value);
+    case "bigint":
+      return String(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new InvalidArgumentError(argument, `must be a finite number, got ${value}`);
+      return String(value);
+    case "object":
+      if (Array.isArray(value)) return `[${value.map((item, index) => tomlValue(item, `${argument}[${index}]`)).join(", ")}]`;
+      if (isPlainObject(value)) {
+        return `{ ${Object.entries(value).map(([key, item]) => `${tomlKey(key)} = ${tomlValue(item, `${argument}.${key}`)}`).join(", ")} }`;
+      }
+  }
+  throw new InvalidArgumentError(argument, `has no TOML representation: ${describe(value)}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}

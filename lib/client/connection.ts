@@ -1,0 +1,117 @@
+import { createRequire } from "node:module";
+import type { CodexError } from "../errors.js";
+import type { InitializeResponse } from "../protocol/generated/index.js";
+import type { Notification } from "../protocol/notification.js";
+import { InitializeResponseSchema, validate } from "../protocol/schemas.js";
+import { RpcPeer } from "../rpc/peer.js";
+import { resolveCodexBinary } from "../transport/codex-binary.js";
+import { ProcessTransport } from "../transport/process-transport.js";
+import type { TransportClosedError } from "../errors.js";
+import { TurnRouter } from "./turn-router.js";
+
+/** Who the SDK says it is in `initialize`. */
+export interface ClientInfo {
+  /** Machine-readable client name; the runtime puts it in its user agent. */
+  name: string;
+  /** Human-readable name. */
+  title?: string;
+  /** Client version. */
+  version: string;
+}
+
+/** What the runtime reported about itself at `initialize`. */
+export interface CodexMetadata {
+  /** Server name, from the user agent (e.g. `"codex_app_sdk"`'s runtime: the part before the `/`). */
+  serverName: string;
+  /** Runtime version, e.g. `"0.169.0"`. */
+  serverVersion: string;
+  /** The full user agent string. */
+  userAgent: string;
+  /** `"unix"` or `"windows"`. */
+  platformFamily: string;
+  /** `"linux"`, `"macos"` or `"windows"`. */
+  platformOs: string;
+  /** The runtime's `CODEX_HOME`. */
+  codexHome: string;
+}
+
+/** Everything needed to start and talk to one runtime. */
+export interface ConnectionSettings {
+  codexBin: string | undefined;
+  configArgs: readonly string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string | undefined;
+  clientInfo: ClientInfo;
+  experimentalApi: boolean;
+  requestTimeoutMs: number;
+  maxInFlightRequests: number;
+  onError: (error: CodexError) => void;
+  onNotification: (notification: Notification) => void;
+}
+
+/** One running runtime: the process, the JSON-RPC peer over it and its turn routing. */
+export interface Connection {
+  readonly peer: RpcPeer;
+  readonly router: TurnRouter;
+  readonly metadata: CodexMetadata;
+  readonly pid: number | undefined;
+}
+
+const SDK_VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+
+/** The `clientInfo` sent when the caller gives none. */
+export const DEFAULT_CLIENT_INFO: ClientInfo = { name: "codex_app_sdk", title: "Codex App SDK (TypeScript)", version: SDK_VERSION };
+
+/**
+ * Spawns the runtime and runs the `initialize` handshake. On any failure the process is closed
+ * before the error propagates, so a failed start leaves nothing running.
+ *
+ * @param onClose called once if the runtime exits or the connection closes later.
+ */
+export async function openConnection(settings: ConnectionSettings, onClose: (connection: Connection, error: TransportClosedError) => void): Promise<Connection> {
+  const binary = resolveCodexBinary({ codexBin: settings.codexBin, env: settings.env });
+  const transport = new ProcessTransport({
+    command: binary.path,
+    args: [...settings.configArgs, "app-server"],
+    env: { ...settings.env, ...binary.env },
+    cwd: settings.cwd,
+    onError: settings.onError,
+  });
+  let connection: Connection | undefined;
+  const router = new TurnRouter(settings.onNotification);
+  const peer = new RpcPeer(transport, {
+    requestTimeoutMs: settings.requestTimeoutMs,
+    maxInFlightRequests: settings.maxInFlightRequests,
+    onNotification: (notification) => router.dispatch(notification as Notification),
+    onError: settings.onError,
+    onClose: (error) => {
+      router.failAll(error);
+      if (connection) onClose(connection, error);
+    },
+  });
+  try {
+    await peer.start();
+    const params = { clientInfo: settings.clientInfo, capabilities: { experimentalApi: settings.experimentalApi } };
+    const response = validate<InitializeResponse>(InitializeResponseSchema, await peer.request("initialize", params), "initialize response");
+    peer.notify("initialized");
+    connection = { peer, router, metadata: toMetadata(response), pid: transport.pid };
+    return connection;
+  } catch (error) {
+    await peer.close();
+    throw error;
+  }
+}
+
+/** Splits `"name/1.2.3 (details)"` into name and version. */
+function toMetadata(response: InitializeResponse): CodexMetadata {
+  const [product = response.userAgent] = response.userAgent.split(" ");
+  const slash = product.indexOf("/");
+  return {
+    serverName: slash === -1 ? product : product.slice(0, slash),
+    serverVersion: slash === -1 ? "" : product.slice(slash + 1),
+    userAgent: response.userAgent,
+    platformFamily: response.platformFamily,
+    platformOs: response.platformOs,
+    codexHome: response.codexHome,
+  };
+}

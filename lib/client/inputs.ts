@@ -1,0 +1,105 @@
+import { InvalidArgumentError } from "../errors.js";
+import type { UserInput } from "../protocol/generated/v2/index.js";
+
+/** Plain text. */
+export interface TextInput {
+  type: "text";
+  text: string;
+}
+/** An image by URL; prefer a `data:image/…;base64,…` URL. */
+export interface ImageInput {
+  type: "image";
+  url: string;
+}
+/** An image file on the runtime's machine; the runtime reads and inlines it. */
+export interface LocalImageInput {
+  type: "localImage";
+  path: string;
+}
+/** A skill: the runtime injects the skill file's instructions. */
+export interface SkillInput {
+  type: "skill";
+  name: string;
+  path: string;
+}
+/** A mention of a file or resource by name and path. */
+export interface MentionInput {
+  type: "mention";
+  name: string;
+  path: string;
+}
+
+/** One input item of a turn. */
+export type InputItem = TextInput | ImageInput | LocalImageInput | SkillInput | MentionInput;
+
+/**
+ * What a turn accepts: a string (shorthand for one text item), one item, or an array of items.
+ *
+ * @example
+ * ```ts
+ * await thread.run("Describe this image", );
+ * await thread.run([{ type: "text", text: "What is in it?" }, { type: "localImage", path: "./shot.png" }]);
+ * ```
+ */
+export type Input = string | InputItem | readonly InputItem[];
+
+const STRING_FIELDS: Record<InputItem["type"], readonly string[]> = {
+  text: ["text"],
+  image: ["url"],
+  localImage: ["path"],
+  skill: ["name", "path"],
+  mention: ["name", "path"],
+};
+
+/**
+ * Checks `input` and converts it to the runtime's `UserInput[]`.
+ *
+ * @param argument how to name the input in errors, e.g. `"input"`.
+ * @throws {InvalidArgumentError} before anything is sent, naming the offending item and field.
+ */
+export function toWireInput(input: unknown, argument = "input"): UserInput[] {
+  if (typeof input === "string") {
+    if (input.trim() === "") throw new InvalidArgumentError(argument, "must not be an empty string");
+    return [{ type: "text", text: input, text_elements: [] }];
+  }
+  const items = Array.isArray(input) ? input : [input];
+  if (items.length === 0) throw new InvalidArgumentError(argument, "must contain at least one item");
+  return items.map((item: unknown, index) => toWireItem(item, Array.isArray(input) ? `${argument}[${index}]` : argument));
+}
+
+function toWireItem(item: unknown, argument: string): UserInput {
+  if (item === null || typeof item !== "object") {
+    throw new InvalidArgumentError(argument, `must be a string or an input item object, got ${describe(item)}`);
+  }
+  const { type } = item as { type?: unknown };
+  const fields = typeof type === "string" ? STRING_FIELDS[type as InputItem["type"]] : undefined;
+  if (fields === undefined) {
+    throw new InvalidArgumentError(`${argument}.type`, `must be one of ${Object.keys(STRING_FIELDS).join(", ")}; got ${describe(type)}`);
+  }
+  for (const field of fields) {
+    const value = (item as Record<string, unknown>)[field];
+    if (typeof value !== "string") throw new InvalidArgumentError(`${argument}.${field}`, `must be a string, got ${describe(value)}`);
+    if (value.trim() === "") throw new InvalidArgumentError(`${argument}.${field}`, "must not be empty");
+  }
+  const { text, url, path, name } = item as Partial<Record<"text" | "url" | "path" | "name", string>>;
+  switch (type as InputItem["type"]) {
+    case "text":
+      return { type: "text", text: text as string, text_elements: [] };
+    case "image":
+      return { type: "image", url: url as string };
+    case "localImage":
+      return { type: "localImage", path: path as string };
+    case "skill":
+    case "mention":
+      return { type: type as "skill" | "mention", name: name as string, path: path as string };
+  }
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,169 @@
+import { AsyncQueue } from "../async-queue.js";
+import { CodexError } from "../errors.js";
+import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
+import type { Notification } from "../protocol/notification.js";
+import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
+import { type Input, toWireInput } from "./inputs.js";
+import type { CallOptions, Session } from "./session.js";
+import { finalResponse, TurnFailedError, type TurnResult } from "./turn-result.js";
+import type { TurnSink } from "./turn-router.js";
+
+/**
+ * The buffer between the router and one turn's consumer. Unbounded by design: the read loop never
+ * waits for a slow consumer, so one stalled turn cannot stall others. A turn's notifications are
+ * finite (they end with its `turn/completed`), so the buffer is bounded by the turn's own output.
+ */
+export class TurnStream implements TurnSink {
+  readonly queue: AsyncQueue<Notification>;
+  readonly #onFinish: Array<() => void> = [];
+
+  /** @param onLeave called when the consumer stops before the turn completed. */
+  constructor(onLeave: () => void) {
+    this.queue = new AsyncQueue(() => {
+      onLeave();
+      this.#finish();
+    });
+  }
+
+  push(notification: Notification): void {
+    this.queue.push(notification);
+    if (notification.method === "turn/completed") {
+      this.queue.end();
+      this.#finish();
+    }
+  }
+
+  fail(error: unknown): void {
+    this.queue.fail(error);
+    this.#finish();
+  }
+
+  /** Fails the stream at once, dropping what is buffered (cancellation). */
+  abort(reason: unknown): void {
+    this.queue.abort(reason);
+    this.#finish();
+  }
+
+  /** Runs `callback` once when the stream completes, fails or is left. */
+  onFinish(callback: () => void): void {
+    this.#onFinish.push(callback);
+  }
+
+  #finish(): void {
+    for (const callback of this.#onFinish.splice(0)) callback();
+  }
+}
+
+/**
+ * A running turn. Iterate it with `for await` to see each of its notifications as they arrive;
+ * the loop ends by itself right after the turn's `turn/completed`. Or call {@link run} to wait for
+ * the {@link TurnResult}. A handle can be consumed once; `break` releases it.
+ *
+ * @example
+ * ```ts
+ * const turn = await thread.turn("Explain this repository");
+ * for await (const n of turn) {
+ *   if (n.method === "item/agentMessage/delta") process.stdout.write(n.params.delta);
+ * }
+ * ```
+ */
+export class TurnHandle implements AsyncIterable<Notification> {
+  /** The turn id. */
+  readonly id: string;
+  /** The thread the turn runs on. */
+  readonly threadId: string;
+  readonly #session: Session;
+  readonly #stream: TurnStream;
+  #consumed = false;
+  readonly #items: ThreadItem[] = [];
+  #usage: ThreadTokenUsage | null = null;
+  #completed: TurnCompletedNotification | undefined;
+
+  /**
+   * @internal Created by `Thread.turn()`.
+   * @param signal aborting it interrupts the turn and rejects the pending iteration with its reason.
+   */
+  constructor(session: Session, threadId: string, id: string, stream: TurnStream, signal?: AbortSignal) {
+    this.#session = session;
+    this.threadId = threadId;
+    this.id = id;
+    this.#stream = stream;
+    if (signal) {
+      const onAbort = (): void => {
+        stream.abort(signal.reason);
+        this.interrupt().catch((error: Error) => session.reportError(error));
+      };
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener("abort", onAbort, { once: true });
+        stream.onFinish(() => signal.removeEventListener("abort", onAbort));
+      }
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Notification> {
+    if (this.#consumed) {
+      throw new CodexError(`Turn ${this.id} was already consumed: iterate a TurnHandle, or call run(), once`);
+    }
+    this.#consumed = true;
+    return this.#iterate();
+  }
+
+  /** Waits for the turn to finish and returns its result. Throws {@link TurnFailedError} if it failed. */
+  async run(): Promise<TurnResult> {
+    for await (const _ of this);
+    const result = this.#result();
+    if (result.status === "failed") throw new TurnFailedError(result);
+    return result;
+  }
+
+  /** Adds input to the running turn (`turn/steer`). */
+  steer(input: Input, options: CallOptions = {}): Promise<TurnSteerResponse> {
+    const params = { threadId: this.threadId, expectedTurnId: this.id, input: toWireInput(input) };
+    return this.#session.request("turn/steer", params, TurnSteerResponseSchema, options);
+  }
+
+  /** Asks the runtime to stop the turn; it then completes with status `"interrupted"`. */
+  interrupt(options: CallOptions = {}): Promise<TurnInterruptResponse> {
+    return this.#session.request("turn/interrupt", { threadId: this.threadId, turnId: this.id }, ObjectSchema, options);
+  }
+
+  async *#iterate(): AsyncGenerator<Notification, void, undefined> {
+    for await (const notification of this.#stream.queue) {
+      this.#observe(notification);
+      yield notification;
+    }
+  }
+
+  /** Collects what the result needs, checking each field the SDK reads. */
+  #observe(notification: Notification): void {
+    switch (notification.method) {
+      case "item/completed":
+        this.#items.push(validate<ItemCompletedNotification>(ItemCompletedSchema, notification.params, "item/completed notification").item);
+        break;
+      case "thread/tokenUsage/updated":
+        this.#usage = validate<{ tokenUsage: ThreadTokenUsage }>(TokenUsageUpdatedSchema, notification.params, "thread/tokenUsage/updated notification").tokenUsage;
+        break;
+      case "turn/completed":
+        this.#completed = validate<TurnCompletedNotification>(TurnCompletedSchema, notification.params, "turn/completed notification");
+        break;
+    }
+  }
+
+  #result(): TurnResult {
+    const turn = this.#completed?.turn;
+    if (!turn) throw new CodexError(`Turn ${this.id} ended without turn/completed`);
+    return {
+      id: turn.id,
+      threadId: this.threadId,
+      status: turn.status,
+      error: turn.error ?? null,
+      startedAt: turn.startedAt ?? null,
+      completedAt: turn.completedAt ?? null,
+      durationMs: turn.durationMs ?? null,
+      finalResponse: finalResponse(this.#items),
+      items: this.#items,
+      usage: this.#usage,
+    };
+  }
+}

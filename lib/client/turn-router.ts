@@ -1,0 +1,106 @@
+import type { Notification } from "../protocol/notification.js";
+import { notificationThreadId, notificationTurnId } from "../protocol/notification.js";
+
+/** Where the router delivers one turn's notifications (a {@link TurnHandle}). */
+export interface TurnSink {
+  /** One notification of the turn, in arrival order; the last one is its `turn/completed`. */
+  push(notification: Notification): void;
+  /** The connection died; the turn will get nothing more. */
+  fail(error: unknown): void;
+}
+
+/** A `turn/start` that was sent and not yet answered. */
+export interface PendingStart {
+  readonly threadId: string;
+}
+
+/**
+ * Routes notifications to the turn they belong to, by turn id.
+ *
+ * The runtime may send a turn's first notifications before the `turn/start` response that tells us
+ * its id. So a start is announced with {@link beginStart} before the request goes out, and while a
+ * thread has a start in flight, notifications of unknown turns on that thread are held back; the
+ * answered start then claims those of its own turn. Nothing is held for a thread with no start in
+ * flight, and nothing stays registered after a turn completes or its consumer leaves.
+ */
+export class TurnRouter {
+  readonly #turns = new Map<string, TurnSink>();
+  readonly #starts = new Map<string, Set<PendingStart>>();
+  readonly #early = new Map<string, { threadId: string; notifications: Notification[] }>();
+  readonly #unclaimed: (notification: Notification) => void;
+
+  /** @param unclaimed receives every notification that belongs to no registered turn. */
+  constructor(unclaimed: (notification: Notification) => void) {
+    this.#unclaimed = unclaimed;
+  }
+
+  /** Routing entries currently held (turns, starts in flight, held-back turns); 0 when idle. */
+  get size(): number {
+    return this.#turns.size + this.#starts.size + this.#early.size;
+  }
+
+  dispatch(notification: Notification): void {
+    const turnId = notificationTurnId(notification.params);
+    if (turnId !== undefined) {
+      const sink = this.#turns.get(turnId);
+      if (sink) {
+        if (notification.method === "turn/completed") this.#turns.delete(turnId);
+        sink.push(notification);
+        return;
+      }
+      const threadId = notificationThreadId(notification.params);
+      if (threadId !== undefined && this.#starts.has(threadId)) {
+        const held = this.#early.get(turnId) ?? { threadId, notifications: [] };
+        held.notifications.push(notification);
+        this.#early.set(turnId, held);
+        return;
+      }
+    }
+    this.#unclaimed(notification);
+  }
+
+  /** Announces a `turn/start` about to be sent on `threadId`. */
+  beginStart(threadId: string): PendingStart {
+    const start: PendingStart = { threadId };
+    const starts = this.#starts.get(threadId) ?? new Set();
+    starts.add(start);
+    this.#starts.set(threadId, starts);
+    return start;
+  }
+
+  /** The start was answered with `turnId`: `sink` gets the held-back and all later notifications. */
+  register(start: PendingStart, turnId: string, sink: TurnSink): void {
+    const held = this.#early.get(turnId);
+    this.#early.delete(turnId);
+    const completed = held?.notifications.some((notification) => notification.method === "turn/completed") ?? false;
+    if (!completed) this.#turns.set(turnId, sink);
+    for (const notification of held?.notifications ?? []) sink.push(notification);
+    this.endStart(start);
+  }
+
+  /** The start failed or was abandoned; release what it held. */
+  endStart(start: PendingStart): void {
+    const starts = this.#starts.get(start.threadId);
+    if (!starts?.delete(start) || starts.size > 0) return;
+    this.#starts.delete(start.threadId);
+    for (const [turnId, held] of this.#early) {
+      if (held.threadId !== start.threadId) continue;
+      this.#early.delete(turnId);
+      held.notifications.forEach(this.#unclaimed);
+    }
+  }
+
+  /** Stops routing a turn whose consumer left early. */
+  unregister(turnId: string, sink: TurnSink): void {
+    if (this.#turns.get(turnId) === sink) this.#turns.delete(turnId);
+  }
+
+  /** The connection died: every registered turn fails with `error`, and all state is dropped. */
+  failAll(error: unknown): void {
+    const sinks = [...this.#turns.values()];
+    this.#turns.clear();
+    this.#starts.clear();
+    this.#early.clear();
+    for (const sink of sinks) sink.fail(error);
+  }
+}

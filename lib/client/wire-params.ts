@@ -1,0 +1,103 @@
+import { InvalidArgumentError } from "../errors.js";
+import type { JsonValue } from "../protocol/generated/serde_json/JsonValue.js";
+import type { Personality, ReasoningEffort, ReasoningSummary } from "../protocol/generated/index.js";
+import { type ApprovalMode, approvalSettings } from "./approval-mode.js";
+import { describe } from "./inputs.js";
+import { type Sandbox, threadSandbox, turnSandboxPolicy } from "./sandbox.js";
+import type { CallOptions } from "./session.js";
+
+/** Options of `threadStart`, `threadResume` and `threadFork`; each omitted one keeps the runtime's setting. */
+export interface ThreadOptions extends CallOptions {
+  /** Model to use, e.g. `"gpt-5.1-codex"`. */
+  model?: string;
+  /** Model provider id from the runtime's config. */
+  modelProvider?: string;
+  /** Working directory of the thread. */
+  cwd?: string;
+  /** Sandbox preset; see {@link Sandbox}. */
+  sandbox?: Sandbox;
+  /** Approval preset; see {@link ApprovalMode}. `threadStart` defaults to `ApprovalMode.autoReview`. */
+  approvalMode?: ApprovalMode;
+  /** Replaces the model's base instructions. */
+  baseInstructions?: string;
+  /** Adds developer instructions. */
+  developerInstructions?: string;
+  /** Config overrides for this thread, as the runtime's `config.toml` keys. */
+  config?: Record<string, JsonValue>;
+  /** An ephemeral thread is not persisted (cannot be resumed). */
+  ephemeral?: boolean;
+  /** The model's personality. */
+  personality?: Personality;
+  /** Service tier, e.g. `"flex"`. */
+  serviceTier?: string;
+}
+
+/** Options of `thread.turn()` and `thread.run()`; each omitted one keeps the thread's setting. */
+export interface TurnOptions extends CallOptions {
+  /** Model for this turn and later ones. */
+  model?: string;
+  /** Reasoning effort. */
+  effort?: ReasoningEffort;
+  /** Reasoning summary mode. */
+  summary?: ReasoningSummary;
+  /** Working directory for this turn and later ones. */
+  cwd?: string;
+  /** Sandbox preset for this turn and later ones. */
+  sandbox?: Sandbox;
+  /** Approval preset for this turn and later ones. */
+  approvalMode?: ApprovalMode;
+  /** A JSON Schema the final response must follow. */
+  outputSchema?: Record<string, JsonValue>;
+  /** The model's personality. */
+  personality?: Personality;
+  /** Service tier. */
+  serviceTier?: string;
+}
+
+const STRING_OPTIONS = ["model", "modelProvider", "cwd", "baseInstructions", "developerInstructions", "personality", "serviceTier", "effort", "summary"] as const;
+
+/** Wire params for a thread call; `defaults` fill in what `options` omits. */
+export function threadParams(options: ThreadOptions, defaults: Pick<ThreadOptions, "approvalMode"> = {}): Record<string, unknown> {
+  checkObject(options, "options");
+  const { signal: _signal, sandbox, approvalMode = defaults.approvalMode, config, ephemeral, ...rest } = options;
+  if (config !== undefined) checkObject(config, "options.config");
+  if (ephemeral !== undefined && typeof ephemeral !== "boolean") throw new InvalidArgumentError("options.ephemeral", `must be a boolean, got ${describe(ephemeral)}`);
+  return withoutUndefined({
+    ...checkStrings(rest),
+    sandbox: threadSandbox(sandbox, "options.sandbox"),
+    ...approvalSettings(approvalMode, "options.approvalMode"),
+    config,
+    ephemeral,
+  });
+}
+
+/** Wire params of `turn/start` beyond `threadId` and `input`. */
+export function turnParams(options: TurnOptions): Record<string, unknown> {
+  checkObject(options, "options");
+  const { signal: _signal, sandbox, approvalMode, outputSchema, ...rest } = options;
+  if (outputSchema !== undefined) checkObject(outputSchema, "options.outputSchema");
+  return withoutUndefined({
+    ...checkStrings(rest),
+    sandboxPolicy: turnSandboxPolicy(sandbox, "options.sandbox"),
+    ...approvalSettings(approvalMode, "options.approvalMode"),
+    outputSchema,
+  });
+}
+
+function checkStrings(options: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(options)) {
+    if (!(STRING_OPTIONS as readonly string[]).includes(key)) throw new InvalidArgumentError(`options.${key}`, "is not a known option");
+    if (value !== undefined && typeof value !== "string") throw new InvalidArgumentError(`options.${key}`, `must be a string, got ${describe(value)}`);
+  }
+  return options;
+}
+
+function checkObject(value: unknown, argument: string): void {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InvalidArgumentError(argument, `must be an object, got ${describe(value)}`);
+  }
+}
+
+function withoutUndefined(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+}

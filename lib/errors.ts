@@ -1,0 +1,219 @@
+/**
+ * The SDK's error hierarchy. Every error it throws is a {@link CodexError}, so one `instanceof`
+ * check catches them all, and each subclass narrows what went wrong:
+ *
+ * ```text
+ * CodexError
+ * ├── JsonRpcError                 the runtime answered a request with an error
+ * │   ├── ParseError               -32700
+ * │   ├── InvalidRequestError      -32600
+ * │   ├── MethodNotFoundError      -32601
+ * │   ├── InvalidParamsError       -32602
+ * │   ├── InternalRpcError         -32603
+ * │   └── ServerBusyError          -32001, or "server_overloaded" in data: retry later
+ * │       └── RetryLimitExceededError
+ * ├── TransportClosedError         the runtime exited or the connection closed
+ * ├── RequestTimeoutError          no answer within requestTimeoutMs
+ * ├── CodexNotFoundError           no runtime binary to start
+ * ├── ProtocolError                the runtime sent something the SDK cannot use
+ * ├── InvalidArgumentError         a caller passed a bad argument; nothing was sent
+ * └── TurnFailedError              a turn ended with status "failed"
+ * ```
+ *
+ * @module
+ */
+
+/** Options accepted by every {@link CodexError} constructor. */
+export interface CodexErrorOptions {
+  /** The underlying error, kept as the standard `cause`. */
+  cause?: unknown;
+}
+
+/** Base class of every error the SDK throws. */
+export class CodexError extends Error {
+  override name = "CodexError";
+  constructor(message: string, options?: CodexErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The runtime answered a request with a JSON-RPC error. {@link JsonRpcError.from} picks the most
+ * specific subclass for the code, so `catch (e) { if (e instanceof InvalidParamsError) … }` works.
+ */
+export class JsonRpcError extends CodexError {
+  override name = "JsonRpcError";
+  /** The JSON-RPC error code, e.g. -32600. */
+  readonly code: number;
+  /** The runtime's own message, unchanged. */
+  readonly rpcMessage: string;
+  /** The error's `data` member, if the runtime sent one. */
+  readonly data: unknown;
+  /** The request method that failed, when known. */
+  readonly method: string | undefined;
+
+  constructor(code: number, message: string, data?: unknown, method?: string, options?: CodexErrorOptions) {
+    super(`${method ? `${method}: ` : ""}${message} (JSON-RPC error ${code})`, options);
+    this.code = code;
+    this.rpcMessage = message;
+    this.data = data;
+    this.method = method;
+  }
+
+  /**
+   * Builds the most specific error class for a JSON-RPC error object.
+   *
+   * @example
+   * ```ts
+   * JsonRpcError.from({ code: -32001, message: "Server overloaded; retry later." }) instanceof ServerBusyError; // true
+   * ```
+   */
+  static from(error: { code: number; message: string; data?: unknown }, method?: string): JsonRpcError {
+    const { code, message, data } = error;
+    const retryLimit = /retry limit|too many failed attempts/i.test(message);
+    if (retryLimit && (code === SERVER_BUSY_CODE || isOverloadData(data))) {
+      return new RetryLimitExceededError(code, message, data, method);
+    }
+    if (code === SERVER_BUSY_CODE || isOverloadData(data)) return new ServerBusyError(code, message, data, method);
+    const Class = CLASS_BY_CODE.get(code) ?? JsonRpcError;
+    return new Class(code, message, data, method);
+  }
+}
+
+/** -32700: the runtime could not parse what the SDK sent. */
+export class ParseError extends JsonRpcError {
+  override name = "ParseError";
+}
+/** -32600: the runtime rejected the request (also: unknown method, wrong parameter type, no active turn). */
+export class InvalidRequestError extends JsonRpcError {
+  override name = "InvalidRequestError";
+}
+/** -32601: the runtime does not know the method. */
+export class MethodNotFoundError extends JsonRpcError {
+  override name = "MethodNotFoundError";
+}
+/** -32602: the parameters were invalid. */
+export class InvalidParamsError extends JsonRpcError {
+  override name = "InvalidParamsError";
+}
+/** -32603: the runtime failed internally. */
+export class InternalRpcError extends JsonRpcError {
+  override name = "InternalRpcError";
+}
+/** The runtime is overloaded (-32001 "Server overloaded; retry later."): retry with backoff. */
+export class ServerBusyError extends JsonRpcError {
+  override name = "ServerBusyError";
+}
+/** The runtime gave up after its own retries on an overloaded upstream. */
+export class RetryLimitExceededError extends ServerBusyError {
+  override name = "RetryLimitExceededError";
+}
+
+/** The JSON-RPC code the runtime uses when its inbound queue is full. */
+const SERVER_BUSY_CODE = -32001;
+
+const CLASS_BY_CODE = new Map<number, typeof JsonRpcError>([
+  [-32700, ParseError],
+  [-32600, InvalidRequestError],
+  [-32601, MethodNotFoundError],
+  [-32602, InvalidParamsError],
+  [-32603, InternalRpcError],
+]);
+
+/** True when `data` says "server overloaded" anywhere in it, in either spelling the runtime uses. */
+function isOverloadData(data: unknown): boolean {
+  if (typeof data === "string") return /^server_?overloaded$/i.test(data);
+  if (Array.isArray(data)) return data.some(isOverloadData);
+  if (data !== null && typeof data === "object") {
+    return Object.entries(data).some(([key, value]) => /^server_?overloaded$/i.test(key) || isOverloadData(value));
+  }
+  return false;
+}
+
+/**
+ * True for errors worth retrying after a pause: the runtime said it is overloaded.
+ * Everything else (bad parameters, unknown methods, a closed runtime) fails the same way again.
+ */
+export function isRetryableError(error: unknown): boolean {
+  return error instanceof ServerBusyError || (error instanceof JsonRpcError && isOverloadData(error.data));
+}
+
+/** What is known about a closed runtime connection. */
+export interface TransportClosedDetails {
+  /** The runtime's exit code, or `null` when it was killed by a signal or has not exited. */
+  exitCode: number | null;
+  /** The signal that killed the runtime, if any. */
+  signal: NodeJS.Signals | null;
+  /** The last lines the runtime wrote to stderr (secrets redacted), for diagnosis. */
+  stderrTail: string;
+  /** Why the connection closed, in words. */
+  reason: string;
+}
+
+/** The runtime exited or its connection closed; pending and later calls on that connection fail with this. */
+export class TransportClosedError extends CodexError {
+  override name = "TransportClosedError";
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderrTail: string;
+
+  constructor(details: TransportClosedDetails, options?: CodexErrorOptions) {
+    const exit = details.signal ? `signal ${details.signal}` : details.exitCode === null ? "" : `exit code ${details.exitCode}`;
+    const tail = details.stderrTail ? `\nstderr (last lines):\n${details.stderrTail}` : "";
+    super(`Codex runtime connection closed: ${details.reason}${exit ? ` (${exit})` : ""}${tail}`, options);
+    this.exitCode = details.exitCode;
+    this.signal = details.signal;
+    this.stderrTail = details.stderrTail;
+  }
+}
+
+/** A request got no answer within its timeout. The request may still run on the runtime. */
+export class RequestTimeoutError extends CodexError {
+  override name = "RequestTimeoutError";
+  readonly method: string;
+  readonly timeoutMs: number;
+  constructor(method: string, timeoutMs: number) {
+    super(`${method}: no response within ${timeoutMs} ms (requestTimeoutMs)`);
+    this.method = method;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** No Codex runtime binary could be found to start. */
+export class CodexNotFoundError extends CodexError {
+  override name = "CodexNotFoundError";
+  /** Every path that was tried, in order. */
+  readonly triedPaths: readonly string[];
+  constructor(message: string, triedPaths: readonly string[]) {
+    super(`${message}\nTried:\n${triedPaths.map((path) => `  - ${path}`).join("\n") || "  (nothing)"}`);
+    this.triedPaths = triedPaths;
+  }
+}
+
+/**
+ * The runtime sent something the SDK cannot use: a line that is not JSON, a response to no request,
+ * or a message missing a field the SDK reads. `path` names the offending field when there is one.
+ */
+export class ProtocolError extends CodexError {
+  override name = "ProtocolError";
+  /** The method of the offending message, when known. */
+  readonly method: string | undefined;
+  /** Dotted path of the offending field, when known. */
+  readonly path: string | undefined;
+  constructor(message: string, details: { method?: string; path?: string } = {}, options?: CodexErrorOptions) {
+    super(message, options);
+    this.method = details.method;
+    this.path = details.path;
+  }
+}
+
+/** A caller passed an argument the SDK cannot send. Nothing reached the runtime. */
+export class InvalidArgumentError extends CodexError {
+  override name = "InvalidArgumentError";
+  /** The argument that was wrong, e.g. `"options.sandbox"`. */
+  readonly argument: string;
+  constructor(argument: string, problem: string) {
+    super(`${argument}: ${problem}`);
+    this.argument = argument;
+  }
+}

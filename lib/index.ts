@@ -1,0 +1,49 @@
+/**
+ * codex-app-sdk: drive the Codex runtime (`codex app-server`) from Node with async iterators.
+ *
+ * @example
+ * ```ts
+ * import { AsyncCodex } from "codex-app-sdk";
+ *
+ * await using codex = new AsyncCodex();
+ * const thread = await codex.threadStart();
+ * const turn = await thread.turn("Say hi");
+ * for await (const n of turn) {
+ *   if (n.method === "item/agentMessage/delta") process.stdout.write(n.params.delta);
+ * }
+ * ```
+ *
+ * @module
+ */
+export { AsyncCodex, type AsyncCodexOptions } from "./client/async-codex.js";
+export { ApprovalMode } from "./client/approval-mode.js";
+export type { ClientInfo, CodexMetadata } from "./client/connection.js";
+export type { ImageInput, Input, InputItem, LocalImageInput, MentionInput, SkillInput, TextInput } from "./client/inputs.js";
+export { Sandbox } from "./client/sandbox.js";
+export type { CallOptions } from "./client/session.js";
+export { Thread } from "./client/thread.js";
+export { TurnHandle } from "./client/turn-handle.js";
+export { TurnFailedError, type TurnResult } from "./client/turn-result.js";
+export type { ThreadOptions, TurnOptions } from "./client/wire-params.js";
+export {
+  CodexError,
+  type CodexErrorOptions,
+  CodexNotFoundError,
+  InternalRpcError,
+  InvalidArgumentError,
+  InvalidParamsError,
+  InvalidRequestError,
+  isRetryableError,
+  JsonRpcError,
+  MethodNotFoundError,
+  ParseError,
+  ProtocolError,
+  RequestTimeoutError,
+  RetryLimitExceededError,
+  ServerBusyError,
+  TransportClosedError,
+  type TransportClosedDetails,
+} from "./errors.js";
+export type { Notification, NotificationMethod } from "./protocol/notification.js";
+export { retryOnOverload, type RetryOptions } from "./retry.js";
+export type * as protocol from "./protocol/generated/v2/index.js";

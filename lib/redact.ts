@@ -1,0 +1,15 @@
+/**
+ * Redacts strings that look like credentials from text the SDK quotes back to users (runtime
+ * stderr in error messages), so an API key echoed by the runtime never lands in a log.
+ */
+const REDACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[REDACTED]"],
+  [/\bsk-[A-Za-z0-9_-]{8,}/g, "[REDACTED]"],
+  [/\b(api[_-]?key|token|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',]{6,}/gi, "$1$2[REDACTED]"],
+  [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, "[REDACTED]"],
+];
+
+/** Returns `text` with anything that looks like an API key, bearer token or JWT replaced by `[REDACTED]`. */
+export function redactSecrets(text: string): string {
+  return REDACTIONS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}

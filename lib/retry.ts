@@ -1,0 +1,48 @@
+import pRetry, { type RetryContext } from "p-retry";
+import { isRetryableError } from "./errors.js";
+
+/** Options of {@link retryOnOverload}; the names are p-retry's. */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default: `2` (3 attempts, as in the Python SDK). */
+  retries?: number;
+  /** Delay before the first retry, in ms. Default: `250`. */
+  minTimeout?: number;
+  /** Longest delay between attempts, in ms. Default: `2000`. */
+  maxTimeout?: number;
+  /** Growth factor of the delay. Default: `2`. */
+  factor?: number;
+  /** Multiply each delay by a random factor between 1 and 2 (jitter), so a burst of callers spreads out. Default: `true`. */
+  randomize?: boolean;
+  /** Stops retrying when aborted; the call rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Called after each failed attempt that is retryable, before the pause. */
+  onFailedAttempt?: (context: RetryContext) => void | Promise<void>;
+}
+
+/**
+ * Calls `fn` and retries it while it fails with an overload error (see `isRetryableError`:
+ * `ServerBusyError`, -32001 "Server overloaded; retry later."), with exponential backoff and
+ * jitter. Any other error is rethrown at once, unchanged: a bad parameter fails the same way twice.
+ *
+ * Retry only calls that are safe to repeat: a rejected request did not run, but a turn that failed
+ * midway may already have done work.
+ *
+ * @example
+ * ```ts
+ * const models = await retryOnOverload(() => codex.models());
+ * ```
+ */
+export function retryOnOverload<T>(fn: (attemptNumber: number) => PromiseLike<T> | T, options: RetryOptions = {}): Promise<T> {
+  const { onFailedAttempt, ...rest } = options;
+  return pRetry(fn, {
+    retries: 2,
+    minTimeout: 250,
+    maxTimeout: 2000,
+    factor: 2,
+    randomize: true,
+    ...rest,
+    // p-retry calls onFailedAttempt for every error; report only the ones that will be retried.
+    onFailedAttempt: (context) => (isRetryableError(context.error) ? onFailedAttempt?.(context) : undefined),
+    shouldRetry: ({ error }) => isRetryableError(error),
+  });
+}

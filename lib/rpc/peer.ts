@@ -1,0 +1,190 @@
+import { type JSONRPCResponse, JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from "json-rpc-2.0";
+import { JsonRpcError, ProtocolError, RequestTimeoutError, TransportClosedError } from "../errors.js";
+import type { ErrorReporter, Transport } from "../transport/transport.js";
+import { ConcurrencyLimit } from "./concurrency-limit.js";
+
+/** A notification from the runtime: a method and its params, nothing else guaranteed. */
+export interface IncomingNotification {
+  method: string;
+  params?: unknown;
+}
+
+/** Answers one kind of request the runtime sends to the client. */
+export type RequestHandler = (params: unknown) => unknown;
+
+/** Options of an {@link RpcPeer}. */
+export interface RpcPeerOptions {
+  /** Default time a request may wait for its answer, in ms. */
+  requestTimeoutMs: number;
+  /** Most requests sent and not yet answered; more wait their turn. */
+  maxInFlightRequests: number;
+  /** Called synchronously, in arrival order, for every notification. */
+  onNotification(notification: IncomingNotification): void;
+  /** Called once when the connection closes, after every pending request was rejected. */
+  onClose(error: TransportClosedError): void;
+  /** Receives problems the connection survives. */
+  onError: ErrorReporter;
+}
+
+/** Per-call options of {@link RpcPeer.request}. */
+export interface RequestOptions {
+  /** Rejects the call with `signal.reason` when aborted. */
+  signal?: AbortSignal | undefined;
+  /** Overrides the peer's `requestTimeoutMs` for this call. */
+  timeoutMs?: number | undefined;
+}
+
+interface PendingRequest {
+  reject(error: unknown): void;
+}
+
+/**
+ * JSON-RPC 2.0 over a {@link Transport}, built on `json-rpc-2.0`'s `JSONRPCServerAndClient`.
+ *
+ * The read loop only dispatches: responses settle their request, notifications go to
+ * `onNotification`, and server requests run their handler without being awaited, so a handler
+ * that itself calls the runtime can never deadlock the loop.
+ */
+export class RpcPeer {
+  readonly #transport: Transport;
+  readonly #options: RpcPeerOptions;
+  readonly #rpc: JSONRPCServerAndClient;
+  readonly #limit: ConcurrencyLimit;
+  readonly #pending = new Map<number, PendingRequest>();
+  #nextId = 1;
+  #closedError: TransportClosedError | undefined;
+  #readLoop: Promise<void> | undefined;
+
+  constructor(transport: Transport, options: RpcPeerOptions) {
+    this.#transport = transport;
+    this.#options = options;
+    this.#limit = new ConcurrencyLimit(options.maxInFlightRequests);
+    const errorListener = (message: string, data: unknown): void => options.onError(new ProtocolError(message, {}, { cause: data }));
+    this.#rpc = new JSONRPCServerAndClient(
+      new JSONRPCServer({ errorListener }),
+      new JSONRPCClient((payload: object) => this.#transport.send(payload)),
+      { errorListener },
+    );
+  }
+
+  /** Requests sent and not yet answered (for diagnostics and tests). */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** The error that closed the connection, once it is closed. */
+  get closedError(): TransportClosedError | undefined {
+    return this.#closedError;
+  }
+
+  /** Opens the transport and starts reading. */
+  async start(): Promise<void> {
+    await this.#transport.start();
+    this.#readLoop = this.#read();
+  }
+
+  /**
+   * Sends a request and resolves with its result. Rejects with a {@link JsonRpcError} subclass when
+   * the runtime answers with an error, {@link RequestTimeoutError} after `timeoutMs`,
+   * `signal.reason` on abort, or {@link TransportClosedError} when the connection closes first.
+   */
+  request(method: string, params: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const { signal, timeoutMs = this.#options.requestTimeoutMs } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#closedError) return Promise.reject(this.#closedError);
+    const id = this.#nextId++;
+    let answered = false;
+    let leave = (): void => {};
+    let onAbort = (): void => {};
+    let timer: NodeJS.Timeout | undefined;
+    const result = new Promise<unknown>((resolve, reject) => {
+      this.#pending.set(id, { reject });
+      onAbort = () => reject(signal?.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      timer = setTimeout(() => reject(new RequestTimeoutError(method, timeoutMs)), timeoutMs);
+      leave = this.#limit.enter(() => {
+        const request = { jsonrpc: "2.0" as const, id, method, ...(params === undefined ? {} : { params }) };
+        this.#rpc.client.requestAdvanced(request).then((response) => {
+          answered = true;
+          if (this.#closedError) reject(this.#closedError);
+          else if (response.error) reject(JsonRpcError.from(response.error, method));
+          else resolve(response.result);
+        });
+      });
+    });
+    return result.finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      this.#pending.delete(id);
+      leave();
+      // Settle the library's own bookkeeping for a request we gave up on, so nothing leaks.
+      if (!answered) this.#rpc.client.receive({ jsonrpc: "2.0", id, error: { code: -32000, message: "abandoned by the client" } });
+    });
+  }
+
+  /** Sends a notification. Throws {@link TransportClosedError} when closed. */
+  notify(method: string, params?: unknown): void {
+    if (this.#closedError) throw this.#closedError;
+    this.#transport.send({ jsonrpc: "2.0", method, ...(params === undefined ? {} : { params }) });
+  }
+
+  /**
+   * Registers the answer to a request the runtime sends. Requests with no handler get a
+   * -32601 "Method not found" reply, so the runtime never waits forever.
+   */
+  setRequestHandler(method: string, handler: RequestHandler): void {
+    this.#rpc.addMethod(method, handler);
+  }
+
+  /** Closes the transport; every pending request rejects with {@link TransportClosedError}. */
+  async close(): Promise<void> {
+    await this.#transport.close();
+    await this.#readLoop;
+  }
+
+  async #read(): Promise<void> {
+    try {
+      for await (const message of this.#transport.messages) this.#dispatch(message);
+      this.#fail(new TransportClosedError({ exitCode: null, signal: null, stderrTail: "", reason: "the transport ended" }));
+    } catch (error) {
+      this.#fail(
+        error instanceof TransportClosedError
+          ? error
+          : new TransportClosedError({ exitCode: null, signal: null, stderrTail: "", reason: String(error) }, { cause: error }),
+      );
+    }
+  }
+
+  #dispatch(message: unknown): void {
+    if (message === null || typeof message !== "object" || Array.isArray(message)) {
+      this.#options.onError(new ProtocolError(`The runtime sent a message that is not a JSON object: ${JSON.stringify(message)?.slice(0, 200)}`));
+      return;
+    }
+    const record = message as Record<string, unknown>;
+    // The runtime omits "jsonrpc"; the library rejects messages without it.
+    record.jsonrpc = "2.0";
+    if (typeof record.method === "string") {
+      if (record.id === undefined || record.id === null) this.#notify(record as unknown as IncomingNotification);
+      else void this.#rpc.receiveAndSend(record);
+    } else if (typeof record.id === "number" && this.#pending.has(record.id)) {
+      this.#rpc.client.receive(record as unknown as JSONRPCResponse);
+    } else {
+      this.#options.onError(new ProtocolError(`The runtime sent a response to no pending request (id ${JSON.stringify(record.id)})`));
+    }
+  }
+
+  #notify(notification: IncomingNotification): void {
+    try {
+      this.#options.onNotification(notification);
+    } catch (error) {
+      this.#options.onError(error instanceof Error ? error : new ProtocolError(String(error), { method: notification.method }));
+    }
+  }
+
+  #fail(error: TransportClosedError): void {
+    if (this.#closedError) return;
+    this.#closedError = error;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#options.onClose(error);
+  }
+}

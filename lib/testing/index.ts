@@ -1,0 +1,18 @@
+/**
+ * Test helpers for code built on the SDK, exported as `codex-app-sdk/testing`: a scripted fake
+ * model and an offline environment that points the real Codex runtime at it.
+ *
+ * @module
+ */
+
+export { FakeModel, functionCallOutputs, inputImageUrls, userTexts } from "./fake-model.js";
+export type {
+  FakeModelOptions,
+  FakeReply,
+  FakeReplySource,
+  FakeUsage,
+  FunctionCallOutput,
+  RecordedRequest,
+} from "./fake-model.js";
+export { createOfflineEnvironment, offlineConfigToml } from "./offline-environment.js";
+export type { OfflineEnvironment, OfflineEnvironmentOptions } from "./offline-environment.js";

@@ -1,0 +1,27 @@
+/**
+ * A bidirectional channel of JSON-RPC messages to a Codex runtime. The RPC layer depends only on
+ * this interface, so it cannot tell a child process on stdio from a remote runtime.
+ */
+export interface Transport {
+  /** Opens the channel. Rejects with a `TransportClosedError` when it cannot be opened. */
+  start(): Promise<void>;
+
+  /**
+   * Sends one message. Never blocks: the transport buffers what the peer has not read yet.
+   * Throws `TransportClosedError` once the channel is closed.
+   */
+  send(message: object): void;
+
+  /**
+   * Incoming messages, parsed, in arrival order; iterate once. Malformed input is reported through
+   * the transport's `onError` option and skipped. The iteration ends by throwing the
+   * `TransportClosedError` that describes why the channel closed (including a requested `close()`).
+   */
+  readonly messages: AsyncIterable<unknown>;
+
+  /** Closes the channel and releases everything it holds. Idempotent; resolves once fully closed. */
+  close(): Promise<void>;
+}
+
+/** Receives problems a transport or peer survives (a non-JSON line, a reply to no request). */
+export type ErrorReporter = (error: Error) => void;
