@@ -23,6 +23,8 @@
  * @module
  */
 
+import { redactSecrets } from "./redact.js";
+
 /** Options accepted by every {@link CodexError} constructor. */
 export interface CodexErrorOptions {
   /** The underlying error, kept as the standard `cause`. */
@@ -69,7 +71,9 @@ export class JsonRpcError extends CodexError {
    * ```
    */
   static from(error: { code: number; message: string; data?: unknown }, method?: string): JsonRpcError {
-    const { code, message, data } = error;
+    const { code, data } = error;
+    // The runtime may quote what it was sent, e.g. a rejected API key; never pass that on.
+    const message = redactSecrets(String(error.message));
     const retryLimit = /retry limit|too many failed attempts/i.test(message);
     if (retryLimit && (code === SERVER_BUSY_CODE || isOverloadData(data))) {
       return new RetryLimitExceededError(code, message, data, method);

@@ -5,7 +5,8 @@
 const REDACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[REDACTED]"],
   [/\bsk-[A-Za-z0-9_-]{8,}/g, "[REDACTED]"],
-  [/\b(api[_-]?key|token|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',]{6,}/gi, "$1$2[REDACTED]"],
+  // Not `\b`: `_` is a word character, and OPENAI_API_KEY= or access_token= must match too.
+  [/(?<![A-Za-z0-9])(api[_-]?key|token|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',]{6,}/gi, "$1$2[REDACTED]"],
   [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, "[REDACTED]"],
 ];
 

@@ -15,7 +15,7 @@ export interface RetryOptions {
   randomize?: boolean;
   /** Stops retrying when aborted; the call rejects with `signal.reason`. */
   signal?: AbortSignal;
-  /** Called after each failed attempt that is retryable, before the pause. */
+  /** Called after each failed attempt that will be retried, before the pause (not after the last attempt). */
   onFailedAttempt?: (context: RetryContext) => void | Promise<void>;
 }
 
@@ -33,16 +33,19 @@ export interface RetryOptions {
  * ```
  */
 export function retryOnOverload<T>(fn: (attemptNumber: number) => PromiseLike<T> | T, options: RetryOptions = {}): Promise<T> {
-  const { onFailedAttempt, ...rest } = options;
+  // Defaults by destructuring, not by spreading `options` over them: an option passed as
+  // `undefined` must keep our default, not fall through to p-retry's (10 retries, 1 s pauses).
+  const { onFailedAttempt, retries = 2, minTimeout = 250, maxTimeout = 2000, factor = 2, randomize = true, signal } = options;
   return pRetry(fn, {
-    retries: 2,
-    minTimeout: 250,
-    maxTimeout: 2000,
-    factor: 2,
-    randomize: true,
-    ...rest,
-    // p-retry calls onFailedAttempt for every error; report only the ones that will be retried.
-    onFailedAttempt: (context) => (isRetryableError(context.error) ? onFailedAttempt?.(context) : undefined),
+    retries,
+    minTimeout,
+    maxTimeout,
+    factor,
+    randomize,
+    signal,
+    // p-retry calls onFailedAttempt for every error, the last one included; report only the ones
+    // that will be retried.
+    onFailedAttempt: (context) => (isRetryableError(context.error) && context.retriesLeft > 0 ? onFailedAttempt?.(context) : undefined),
     shouldRetry: ({ error }) => isRetryableError(error),
   });
 }

@@ -192,6 +192,7 @@ export class AsyncCodex implements AsyncDisposable {
 
   /** Continues an existing thread, also one from an earlier runtime with the same `CODEX_HOME`. */
   async threadResume(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
+    if (options.ephemeral !== undefined) throw new InvalidArgumentError("options.ephemeral", "applies to threadStart and threadFork only");
     return this.#threadCall("thread/resume", { ...threadParams(options), threadId: checkThreadId(threadId) }, options);
   }
 

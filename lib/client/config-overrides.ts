@@ -4,10 +4,12 @@ import { describe } from "./inputs.js";
 /**
  * Flattens a config object into `-c key=value` arguments for the runtime's command line, values
  * written as TOML. Nested objects become dotted keys, so `{ features: { apps: false } }` becomes
- * `-c features.apps=false`.
+ * `-c features.apps=false`. A table with a key that is not bare TOML (letters, digits, `_`, `-`),
+ * such as `{ projects: { "/work/app": { trust_level: "trusted" } } }`, is written whole as an
+ * inline table: `-c projects={ "/work/app" = { trust_level = "trusted" } }`.
  *
  * @throws {InvalidArgumentError} naming the path of any value TOML cannot express (null, undefined,
- *   NaN, functions, …), before anything is spawned.
+ *   NaN, functions, …) or a top-level key that is not bare, before anything is spawned.
  */
 export function configOverrideArgs(config: unknown, argument = "config"): string[] {
   if (config === undefined) return [];
@@ -16,16 +18,25 @@ export function configOverrideArgs(config: unknown, argument = "config"): string
   const visit = (object: Record<string, unknown>, keyPath: string[]): void => {
     for (const [key, value] of Object.entries(object)) {
       const path = [...keyPath, key];
-      if (isPlainObject(value) && Object.keys(value).length > 0) visit(value, path);
-      else args.push("-c", `${path.map(tomlKey).join(".")}=${tomlValue(value, `${argument}.${path.join(".")}`)}`);
+      // The runtime splits a -c key on every "." and does not unquote it, so only bare keys can be
+      // path segments; a table holding any other key is written whole, where TOML quoting works.
+      if (isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every(isBareKey)) visit(value, path);
+      else args.push("-c", `${path.join(".")}=${tomlValue(value, `${argument}.${path.join(".")}`)}`);
     }
   };
+  for (const key of Object.keys(config)) {
+    if (!isBareKey(key)) throw new InvalidArgumentError(`${argument}.${key}`, "is not a config key (only letters, digits, _ and - are allowed at the top level)");
+  }
   visit(config, []);
   return args;
 }
 
+function isBareKey(key: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(key);
+}
+
 function tomlKey(key: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+  return isBareKey(key) ? key : JSON.stringify(key);
 }
 
 /** A value in TOML syntax. JSON string escapes are valid TOML basic-string escapes. */

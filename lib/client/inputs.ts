@@ -72,7 +72,8 @@ function toWireItem(item: unknown, argument: string): UserInput {
     throw new InvalidArgumentError(argument, `must be a string or an input item object, got ${describe(item)}`);
   }
   const { type } = item as { type?: unknown };
-  const fields = typeof type === "string" ? STRING_FIELDS[type as InputItem["type"]] : undefined;
+  // hasOwn, not a plain lookup: `type: "toString"` must not find Object.prototype.toString.
+  const fields = typeof type === "string" && Object.hasOwn(STRING_FIELDS, type) ? STRING_FIELDS[type as InputItem["type"]] : undefined;
   if (fields === undefined) {
     throw new InvalidArgumentError(`${argument}.type`, `must be one of ${Object.keys(STRING_FIELDS).join(", ")}; got ${describe(type)}`);
   }
@@ -98,6 +99,7 @@ function toWireItem(item: unknown, argument: string): UserInput {
 /** A short description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object") return "an object";

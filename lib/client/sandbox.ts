@@ -33,7 +33,8 @@ const TURN_POLICIES: Record<Sandbox, SandboxPolicy> = {
 /** Validates a sandbox preset for a thread call (`sandbox` wire field). */
 export function threadSandbox(sandbox: unknown, argument: string): SandboxMode | undefined {
   if (sandbox === undefined) return undefined;
-  if (typeof sandbox === "string" && sandbox in TURN_POLICIES) return sandbox as Sandbox;
+  // hasOwn, not `in`: "toString" or "constructor" must not pass as a preset through the prototype.
+  if (typeof sandbox === "string" && Object.hasOwn(TURN_POLICIES, sandbox)) return sandbox as Sandbox;
   throw new InvalidArgumentError(argument, `must be one of Sandbox.readOnly, Sandbox.workspaceWrite, Sandbox.fullAccess; got ${describe(sandbox)}`);
 }
 

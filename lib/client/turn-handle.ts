@@ -15,14 +15,17 @@ import type { TurnSink } from "./turn-router.js";
  */
 export class TurnStream implements TurnSink {
   readonly queue: AsyncQueue<Notification>;
+  readonly #onLeave: () => void;
   readonly #onFinish: Array<() => void> = [];
 
-  /** @param onLeave called when the consumer stops before the turn completed. */
+  /**
+   * @param onLeave called when the consumer stops before the turn completed (`break`, abort), so
+   *   the router stops routing to this stream and the turn's remaining notifications go to
+   *   `codex.notifications()` instead of a buffer nobody reads.
+   */
   constructor(onLeave: () => void) {
-    this.queue = new AsyncQueue(() => {
-      onLeave();
-      this.#finish();
-    });
+    this.#onLeave = onLeave;
+    this.queue = new AsyncQueue(() => this.#leave());
   }
 
   push(notification: Notification): void {
@@ -41,12 +44,17 @@ export class TurnStream implements TurnSink {
   /** Fails the stream at once, dropping what is buffered (cancellation). */
   abort(reason: unknown): void {
     this.queue.abort(reason);
-    this.#finish();
+    this.#leave();
   }
 
   /** Runs `callback` once when the stream completes, fails or is left. */
   onFinish(callback: () => void): void {
     this.#onFinish.push(callback);
+  }
+
+  #leave(): void {
+    this.#onLeave();
+    this.#finish();
   }
 
   #finish(): void {

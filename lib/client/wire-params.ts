@@ -54,7 +54,10 @@ export interface TurnOptions extends CallOptions {
   serviceTier?: string;
 }
 
-const STRING_OPTIONS = ["model", "modelProvider", "cwd", "baseInstructions", "developerInstructions", "personality", "serviceTier", "effort", "summary"] as const;
+// Separate lists because thread/start and turn/start take different fields: the runtime silently
+// ignores a field it does not know, so `threadStart({ effort })` must fail here instead.
+const THREAD_STRING_OPTIONS = ["model", "modelProvider", "cwd", "baseInstructions", "developerInstructions", "personality", "serviceTier"] as const;
+const TURN_STRING_OPTIONS = ["model", "cwd", "effort", "summary", "personality", "serviceTier"] as const;
 
 /** Wire params for a thread call; `defaults` fill in what `options` omits. */
 export function threadParams(options: ThreadOptions, defaults: Pick<ThreadOptions, "approvalMode"> = {}): Record<string, unknown> {
@@ -63,7 +66,7 @@ export function threadParams(options: ThreadOptions, defaults: Pick<ThreadOption
   if (config !== undefined) checkObject(config, "options.config");
   if (ephemeral !== undefined && typeof ephemeral !== "boolean") throw new InvalidArgumentError("options.ephemeral", `must be a boolean, got ${describe(ephemeral)}`);
   return withoutUndefined({
-    ...checkStrings(rest),
+    ...checkStrings(rest, THREAD_STRING_OPTIONS),
     sandbox: threadSandbox(sandbox, "options.sandbox"),
     ...approvalSettings(approvalMode, "options.approvalMode"),
     config,
@@ -77,16 +80,16 @@ export function turnParams(options: TurnOptions): Record<string, unknown> {
   const { signal: _signal, sandbox, approvalMode, outputSchema, ...rest } = options;
   if (outputSchema !== undefined) checkObject(outputSchema, "options.outputSchema");
   return withoutUndefined({
-    ...checkStrings(rest),
+    ...checkStrings(rest, TURN_STRING_OPTIONS),
     sandboxPolicy: turnSandboxPolicy(sandbox, "options.sandbox"),
     ...approvalSettings(approvalMode, "options.approvalMode"),
     outputSchema,
   });
 }
 
-function checkStrings(options: Record<string, unknown>): Record<string, unknown> {
+function checkStrings(options: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
   for (const [key, value] of Object.entries(options)) {
-    if (!(STRING_OPTIONS as readonly string[]).includes(key)) throw new InvalidArgumentError(`options.${key}`, "is not a known option");
+    if (!known.includes(key)) throw new InvalidArgumentError(`options.${key}`, "is not a known option");
     if (value !== undefined && typeof value !== "string") throw new InvalidArgumentError(`options.${key}`, `must be a string, got ${describe(value)}`);
   }
   return options;

@@ -165,12 +165,26 @@ export class RpcPeer {
     record.jsonrpc = "2.0";
     if (typeof record.method === "string") {
       if (record.id === undefined || record.id === null) this.#notify(record as unknown as IncomingNotification);
-      else void this.#rpc.receiveAndSend(record);
+      else this.#answer(record);
     } else if (typeof record.id === "number" && this.#pending.has(record.id)) {
       this.#rpc.client.receive(record as unknown as JSONRPCResponse);
     } else {
       this.#options.onError(new ProtocolError(`The runtime sent a response to no pending request (id ${JSON.stringify(record.id)})`));
     }
+  }
+
+  /**
+   * Runs the handler of a server request and sends its reply, without the read loop awaiting it.
+   * Sending fails when the connection closed while the handler ran (onClose reports that) or when
+   * the result cannot be encoded as JSON; neither may become an unhandled rejection, which would
+   * crash the process.
+   */
+  #answer(request: Record<string, unknown>): void {
+    this.#rpc.receiveAndSend(request).catch((error: unknown) => {
+      if (error instanceof TransportClosedError) return;
+      const method = String(request.method);
+      this.#options.onError(new ProtocolError(`Could not send the reply to the runtime's ${method} request: ${String(error)}`, { method }, { cause: error }));
+    });
   }
 
   #notify(notification: IncomingNotification): void {

@@ -53,12 +53,12 @@ export interface OfflineEnvironment extends AsyncDisposable {
  */
 export async function createOfflineEnvironment(options: OfflineEnvironmentOptions = {}): Promise<OfflineEnvironment> {
   const { model: modelOrOptions, requiresOpenaiAuth } = options;
-  const ownsModel = !(modelOrOptions instanceof FakeModel);
-  const model = modelOrOptions instanceof FakeModel ? modelOrOptions : await FakeModel.start(modelOrOptions);
   // Resolved, because the runtime reports canonical paths (on macOS the temp dir is behind a symlink).
   const root = await realpath(await mkdtemp(join(tmpdir(), "codex-app-sdk-")));
   const codexHome = join(root, "home");
   const workdir = join(root, "work");
+  const ownsModel = !(modelOrOptions instanceof FakeModel);
+  const model = modelOrOptions instanceof FakeModel ? modelOrOptions : await FakeModel.start(modelOrOptions);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -50,8 +50,10 @@ export class LineDecoder {
     }
     if (this.#dropping || start === text.length) return;
     this.#partial += text.slice(start);
-    if (this.#partial.length > this.#maxLineLength) {
-      this.#callbacks.oversize(this.#partial.length);
+    // A trailing "\r" may be the first half of a "\r\n" ending split across chunks: not part of the line.
+    const length = this.#partial.endsWith("\r") ? this.#partial.length - 1 : this.#partial.length;
+    if (length > this.#maxLineLength) {
+      this.#callbacks.oversize(length);
       this.#partial = "";
       this.#dropping = true;
     }

@@ -129,7 +129,9 @@ export class ProcessTransport implements Transport {
     try {
       message = JSON.parse(line);
     } catch (error) {
-      const preview = redactSecrets(line.length > 200 ? `${line.slice(0, 200)}…` : line);
+      // Redact before cutting, so a cut cannot leave the unrecognisable tail of a secret behind.
+      const redacted = redactSecrets(line.slice(0, 1000));
+      const preview = redacted.length > 200 ? `${redacted.slice(0, 200)}…` : redacted;
       this.#report(new ProtocolError(`The runtime wrote a line that is not JSON: ${preview}`, {}, { cause: error }));
       return;
     }

@@ -17,14 +17,17 @@ export class StderrTail {
 
   write(chunk: string): void {
     const parts = (this.#partial + chunk).split("\n");
-    this.#partial = (parts.pop() ?? "").slice(-this.#maxChars);
-    for (const line of parts) if (line.trim() !== "") this.#lines.push(line.slice(-this.#maxChars));
+    // The unfinished line stays unredacted while it fits: a secret in it may still be incomplete.
+    const partial = parts.pop() ?? "";
+    this.#partial = partial.length > this.#maxChars ? redactSecrets(partial).slice(-this.#maxChars) : partial;
+    // Redact before cutting: a cut through a secret leaves a tail the patterns no longer recognise.
+    for (const line of parts) if (line.trim() !== "") this.#lines.push(redactSecrets(line).slice(-this.#maxChars));
     if (this.#lines.length > this.#maxLines) this.#lines = this.#lines.slice(-this.#maxLines);
   }
 
-  /** The tail as text, secrets redacted. */
+  /** The tail as text (at most `maxLines` lines and `maxChars` characters), secrets redacted. */
   toString(): string {
-    const lines = this.#partial.trim() === "" ? this.#lines : [...this.#lines, this.#partial];
-    return redactSecrets(lines.join("\n").slice(-this.#maxChars));
+    const lines = this.#partial.trim() === "" ? this.#lines : [...this.#lines, redactSecrets(this.#partial)];
+    return lines.slice(-this.#maxLines).join("\n").slice(-this.#maxChars);
   }
 }
