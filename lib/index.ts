@@ -17,6 +17,16 @@
  */
 export { AsyncCodex, type AsyncCodexOptions } from "./client/async-codex.js";
 export { ApprovalMode } from "./client/approval-mode.js";
+export type { ApprovalContext, ApprovalDecision, ApprovalHandler, ApprovalRequest } from "./client/approvals.js";
+export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from "./client/login.js";
+export type {
+  ServerRequestContext,
+  ServerRequestHandler,
+  ServerRequestHandlers,
+  ServerRequestMethod,
+  ServerRequestParams,
+  ServerRequestResponses,
+} from "./client/server-requests.js";
 export type { ClientInfo, CodexMetadata } from "./client/connection.js";
 export type { ImageInput, Input, InputItem, LocalImageInput, MentionInput, SkillInput, TextInput } from "./client/inputs.js";
 export { Sandbox } from "./client/sandbox.js";
@@ -44,6 +54,12 @@ export {
   TransportClosedError,
   type TransportClosedDetails,
 } from "./errors.js";
-export type { Notification, NotificationMethod } from "./protocol/notification.js";
+export type {
+  Notification,
+  NotificationMethod,
+  ServerRequestAnsweredEvent,
+  ServerRequestEvent,
+  ServerRequestOutcome,
+} from "./protocol/notification.js";
 export { retryOnOverload, type RetryOptions } from "./retry.js";
 export type * as protocol from "./protocol/generated/v2/index.js";

@@ -17,6 +17,16 @@ export const ApprovalMode = {
   denyAll: "denyAll",
   /** The runtime's own reviewer decides (`"on-request"` + `approvalsReviewer: "auto_review"`). */
   autoReview: "autoReview",
+  /**
+   * Your `onApproval` decides when the model asks for escalated permissions
+   * (`"on-request"` + `approvalsReviewer: "user"`). Without a handler, the SDK declines.
+   */
+  askUser: "askUser",
+  /**
+   * Your `onApproval` decides every command not known to be safe (`"untrusted"` + reviewer
+   * `"user"`). Without a handler, the SDK declines.
+   */
+  untrusted: "untrusted",
 } as const;
 
 /** One of the {@link ApprovalMode} presets. */
@@ -31,6 +41,8 @@ export interface ApprovalSettings {
 const SETTINGS: Record<ApprovalMode, ApprovalSettings> = {
   denyAll: { approvalPolicy: "never" },
   autoReview: { approvalPolicy: "on-request", approvalsReviewer: "auto_review" },
+  askUser: { approvalPolicy: "on-request", approvalsReviewer: "user" },
+  untrusted: { approvalPolicy: "untrusted", approvalsReviewer: "user" },
 };
 
 /** Maps an approval mode to its wire fields; `undefined` sends nothing. */

@@ -10,12 +10,15 @@ import type {
   TurnStartResponse,
 } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
-import { ObjectSchema, ThreadResponseSchema, TurnStartResponseSchema, validate } from "../protocol/schemas.js";
+import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, ObjectSchema, ThreadResponseSchema, TurnStartResponseSchema, validate } from "../protocol/schemas.js";
 import { raceAbort } from "./abort.js";
 import { ApprovalMode } from "./approval-mode.js";
+import type { ApprovalHandler } from "./approvals.js";
 import { configOverrideArgs } from "./config-overrides.js";
 import { type ClientInfo, type CodexMetadata, type Connection, type ConnectionSettings, DEFAULT_CLIENT_INFO, openConnection } from "./connection.js";
 import { describe } from "./inputs.js";
+import { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginCompletions } from "./login.js";
+import type { ServerRequestHandlers } from "./server-requests.js";
 import type { CallOptions, Session } from "./session.js";
 import { Thread } from "./thread.js";
 import { TurnHandle, TurnStream } from "./turn-handle.js";
@@ -45,8 +48,18 @@ export interface AsyncCodexOptions {
   requestTimeoutMs?: number;
   /** Most requests in flight at once; more wait their turn (the runtime drops work past 128). Default: `32`. */
   maxInFlightRequests?: number;
-  /** Receives problems the SDK survives: non-JSON output, replies to no request, … Default: ignore them. */
+  /** Receives problems the SDK survives: non-JSON output, replies to no request, failed handlers, … Default: ignore them. */
   onError?: (error: CodexError) => void;
+  /**
+   * Decides approval requests (commands, file changes, permissions) for every turn that does not
+   * set its own. Default: none, so every approval request is declined. Only `ApprovalMode.askUser`
+   * and `ApprovalMode.untrusted` make the runtime ask the client.
+   */
+  onApproval?: ApprovalHandler;
+  /** Handlers for any request the runtime sends, by method, typed from the protocol. Default: none (refused). */
+  onServerRequest?: ServerRequestHandlers;
+  /** Longest a server-request handler may take before the request is refused, in ms. Default: `600000` (10 minutes, time for a human). */
+  serverRequestTimeoutMs?: number;
 }
 
 /**
@@ -67,14 +80,20 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #settings: ConnectionSettings;
   readonly #subscribers = new Set<AsyncQueue<Notification>>();
   readonly #session: Session;
+  readonly #logins = new LoginCompletions();
   #connecting: Promise<Connection> | undefined;
   #connection: Connection | undefined;
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
   constructor(options: AsyncCodexOptions = {}) {
-    const { codexHome, requestTimeoutMs = 120_000, maxInFlightRequests = 32 } = options;
+    const { codexHome, requestTimeoutMs = 120_000, maxInFlightRequests = 32, serverRequestTimeoutMs = 600_000, onApproval, onServerRequest = {} } = options;
     positive(requestTimeoutMs, "options.requestTimeoutMs");
     positive(maxInFlightRequests, "options.maxInFlightRequests");
+    positive(serverRequestTimeoutMs, "options.serverRequestTimeoutMs");
+    if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);
+    for (const [method, handler] of Object.entries(onServerRequest)) {
+      if (typeof handler !== "function") throw new InvalidArgumentError(`options.onServerRequest["${method}"]`, `must be a function, got ${describe(handler)}`);
+    }
     const onError = options.onError ?? (() => {});
     this.#settings = {
       codexBin: options.codexBin,
@@ -86,7 +105,13 @@ export class AsyncCodex implements AsyncDisposable {
       requestTimeoutMs,
       maxInFlightRequests,
       onError,
-      onNotification: (notification) => this.#broadcast(notification),
+      onNotification: (notification) => {
+        this.#logins.observe(notification);
+        this.#broadcast(notification);
+      },
+      serverRequestHandlers: onServerRequest,
+      onApproval,
+      serverRequestTimeoutMs,
     };
     this.#session = {
       request: (method, params, schema, call) => this.#request(method, params, schema, call),
@@ -130,6 +155,7 @@ export class AsyncCodex implements AsyncDisposable {
     this.#subscribers.clear();
     const connection = await connecting?.catch(() => undefined);
     await connection?.peer.close();
+    if (connection?.peer.closedError) this.#logins.failAll(connection.peer.closedError);
   }
 
   /** Same as {@link close}, for `await using codex = new AsyncCodex()`. */
@@ -177,6 +203,32 @@ export class AsyncCodex implements AsyncDisposable {
   async loginApiKey(apiKey: string, options: CallOptions = {}): Promise<void> {
     if (typeof apiKey !== "string" || apiKey.trim() === "") throw new InvalidArgumentError("apiKey", "must be a non-empty string");
     await this.#request("account/login/start", { type: "apiKey", apiKey }, ObjectSchema, options);
+  }
+
+  /**
+   * Starts a browser login to ChatGPT: open the handle's `authUrl`, then `await handle.wait()`.
+   *
+   * @example
+   * ```ts
+   * const login = await codex.loginChatgpt();
+   * console.log(`Open ${login.authUrl}`);
+   * const { success } = await login.wait({ signal: AbortSignal.timeout(300_000) });
+   * ```
+   */
+  async loginChatgpt(options: CallOptions = {}): Promise<ChatgptLoginHandle> {
+    const response = await this.#request<{ loginId: string; authUrl: string }>("account/login/start", { type: "chatgpt" }, ChatgptLoginResponseSchema, options);
+    return new ChatgptLoginHandle(this.#session, this.#logins, response.loginId, response.authUrl);
+  }
+
+  /** Starts a device-code login: show the handle's `userCode` and `verificationUrl`, then `await handle.wait()`. */
+  async loginChatgptDeviceCode(options: CallOptions = {}): Promise<DeviceCodeLoginHandle> {
+    const response = await this.#request<{ loginId: string; verificationUrl: string; userCode: string }>(
+      "account/login/start",
+      { type: "chatgptDeviceCode" },
+      DeviceCodeLoginResponseSchema,
+      options,
+    );
+    return new DeviceCodeLoginHandle(this.#session, this.#logins, response.loginId, response.verificationUrl, response.userCode);
   }
 
   /** Signs out (`account/logout`). */
@@ -232,16 +284,16 @@ export class AsyncCodex implements AsyncDisposable {
    * Sends `turn/start` with its routing registered first. The request itself ignores the signal:
    * once sent, the turn exists, so an abort before the answer still interrupts it when its id comes.
    */
-  async #startTurn(params: TurnStartParams, options: CallOptions = {}): Promise<TurnHandle> {
-    const { signal } = options;
+  async #startTurn(params: TurnStartParams, options: CallOptions & { onApproval?: ApprovalHandler | undefined } = {}): Promise<TurnHandle> {
+    const { signal, onApproval } = options;
     const connection = await this.#connect(signal);
-    const start = connection.router.beginStart(params.threadId);
+    const start = connection.router.beginStart(params.threadId, onApproval);
     const response = connection.peer
       .request("turn/start", params)
       .then((result) => validate<TurnStartResponse>(TurnStartResponseSchema, result, "turn/start response"));
     try {
       const { turn } = await raceAbort(response, signal);
-      const stream = new TurnStream(() => connection.router.unregister(turn.id, stream));
+      const stream = new TurnStream(() => connection.router.unregister(turn.id, stream), onApproval);
       connection.router.register(start, turn.id, stream);
       return new TurnHandle(this.#session, params.threadId, turn.id, stream, signal);
     } catch (error) {
@@ -271,10 +323,11 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   /** The runtime went away: the next call starts a fresh one. */
-  #onClosed(connection: Connection, _error: TransportClosedError): void {
+  #onClosed(connection: Connection, error: TransportClosedError): void {
     if (this.#connection !== connection) return;
     this.#connection = undefined;
     this.#connecting = undefined;
+    this.#logins.failAll(error);
   }
 
   #broadcast(notification: Notification): void {

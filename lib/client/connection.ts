@@ -7,6 +7,9 @@ import { RpcPeer } from "../rpc/peer.js";
 import { resolveCodexBinary } from "../transport/codex-binary.js";
 import { ProcessTransport } from "../transport/process-transport.js";
 import type { TransportClosedError } from "../errors.js";
+import type { ApprovalHandler } from "./approvals.js";
+import { ServerRequestDispatcher } from "./server-request-dispatcher.js";
+import type { ServerRequestHandlers } from "./server-requests.js";
 import { TurnRouter } from "./turn-router.js";
 
 /** Who the SDK says it is in `initialize`. */
@@ -47,6 +50,9 @@ export interface ConnectionSettings {
   maxInFlightRequests: number;
   onError: (error: CodexError) => void;
   onNotification: (notification: Notification) => void;
+  serverRequestHandlers: ServerRequestHandlers;
+  onApproval: ApprovalHandler | undefined;
+  serverRequestTimeoutMs: number;
 }
 
 /** One running runtime: the process, the JSON-RPC peer over it and its turn routing. */
@@ -79,16 +85,29 @@ export async function openConnection(settings: ConnectionSettings, onClose: (con
   });
   let connection: Connection | undefined;
   const router = new TurnRouter(settings.onNotification);
+  const serverRequests = new ServerRequestDispatcher({
+    handlers: settings.serverRequestHandlers,
+    onApproval: settings.onApproval,
+    turnApprovalHandler: (threadId, turnId) => router.approvalHandlerFor(threadId, turnId),
+    timeoutMs: settings.serverRequestTimeoutMs,
+    emit: (notification) => router.dispatch(notification),
+    onError: settings.onError,
+  });
   const peer = new RpcPeer(transport, {
     requestTimeoutMs: settings.requestTimeoutMs,
     maxInFlightRequests: settings.maxInFlightRequests,
-    onNotification: (notification) => router.dispatch(notification as Notification),
+    onNotification: (notification) => {
+      serverRequests.observe(notification as Notification);
+      router.dispatch(notification as Notification);
+    },
     onError: settings.onError,
     onClose: (error) => {
+      serverRequests.close(error);
       router.failAll(error);
       if (connection) onClose(connection, error);
     },
   });
+  serverRequests.attach(peer);
   try {
     await peer.start();
     const params = { clientInfo: settings.clientInfo, capabilities: { experimentalApi: settings.experimentalApi } };

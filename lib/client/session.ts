@@ -1,5 +1,6 @@
 import type { GenericSchema } from "valibot";
 import type { TurnStartParams } from "../protocol/generated/v2/index.js";
+import type { ApprovalHandler } from "./approvals.js";
 import type { TurnHandle } from "./turn-handle.js";
 
 /** Options every call accepts. */
@@ -14,6 +15,6 @@ export interface CallOptions {
  */
 export interface Session {
   request<T>(method: string, params: unknown, schema: GenericSchema, options?: CallOptions): Promise<T>;
-  startTurn(params: TurnStartParams, options?: CallOptions): Promise<TurnHandle>;
+  startTurn(params: TurnStartParams, options?: CallOptions & { onApproval?: ApprovalHandler | undefined }): Promise<TurnHandle>;
   reportError(error: Error): void;
 }

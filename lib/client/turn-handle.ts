@@ -3,6 +3,7 @@ import { CodexError } from "../errors.js";
 import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
+import type { ApprovalHandler } from "./approvals.js";
 import { type Input, toWireInput } from "./inputs.js";
 import type { CallOptions, Session } from "./session.js";
 import { finalResponse, TurnFailedError, type TurnResult } from "./turn-result.js";
@@ -15,6 +16,7 @@ import type { TurnSink } from "./turn-router.js";
  */
 export class TurnStream implements TurnSink {
   readonly queue: AsyncQueue<Notification>;
+  readonly onApproval: ApprovalHandler | undefined;
   readonly #onLeave: () => void;
   readonly #onFinish: Array<() => void> = [];
 
@@ -22,9 +24,11 @@ export class TurnStream implements TurnSink {
    * @param onLeave called when the consumer stops before the turn completed (`break`, abort), so
    *   the router stops routing to this stream and the turn's remaining notifications go to
    *   `codex.notifications()` instead of a buffer nobody reads.
+   * @param onApproval the turn's own approval handler, if it has one.
    */
-  constructor(onLeave: () => void) {
+  constructor(onLeave: () => void, onApproval?: ApprovalHandler) {
     this.#onLeave = onLeave;
+    this.onApproval = onApproval;
     this.queue = new AsyncQueue(() => this.#leave());
   }
 

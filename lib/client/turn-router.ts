@@ -1,5 +1,6 @@
 import type { Notification } from "../protocol/notification.js";
 import { notificationThreadId, notificationTurnId } from "../protocol/notification.js";
+import type { ApprovalHandler } from "./approvals.js";
 
 /** Where the router delivers one turn's notifications (a {@link TurnHandle}). */
 export interface TurnSink {
@@ -7,11 +8,14 @@ export interface TurnSink {
   push(notification: Notification): void;
   /** The connection died; the turn will get nothing more. */
   fail(error: unknown): void;
+  /** Decides this turn's approval requests instead of the client-wide handler. */
+  readonly onApproval?: ApprovalHandler | undefined;
 }
 
 /** A `turn/start` that was sent and not yet answered. */
 export interface PendingStart {
   readonly threadId: string;
+  readonly onApproval: ApprovalHandler | undefined;
 }
 
 /**
@@ -59,9 +63,9 @@ export class TurnRouter {
     this.#unclaimed(notification);
   }
 
-  /** Announces a `turn/start` about to be sent on `threadId`. */
-  beginStart(threadId: string): PendingStart {
-    const start: PendingStart = { threadId };
+  /** Announces a `turn/start` about to be sent on `threadId`, with the turn's own approval handler. */
+  beginStart(threadId: string, onApproval?: ApprovalHandler): PendingStart {
+    const start: PendingStart = { threadId, onApproval };
     const starts = this.#starts.get(threadId) ?? new Set();
     starts.add(start);
     this.#starts.set(threadId, starts);
@@ -88,6 +92,17 @@ export class TurnRouter {
       this.#early.delete(turnId);
       held.notifications.forEach(this.#unclaimed);
     }
+  }
+
+  /**
+   * The approval handler a turn set for itself: by turn id, or, for a request that outruns the
+   * `turn/start` answer, that of the start in flight on the thread.
+   */
+  approvalHandlerFor(threadId: string | undefined, turnId: string | undefined): ApprovalHandler | undefined {
+    const sink = turnId === undefined ? undefined : this.#turns.get(turnId);
+    if (sink) return sink.onApproval;
+    const starts = threadId === undefined ? undefined : this.#starts.get(threadId);
+    return starts ? [...starts].find((start) => start.onApproval)?.onApproval : undefined;
   }
 
   /** Stops routing a turn whose consumer left early. */

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from "../errors.js";
 import type { JsonValue } from "../protocol/generated/serde_json/JsonValue.js";
 import type { Personality, ReasoningEffort, ReasoningSummary } from "../protocol/generated/index.js";
 import { type ApprovalMode, approvalSettings } from "./approval-mode.js";
+import type { ApprovalHandler } from "./approvals.js";
 import { describe } from "./inputs.js";
 import { type Sandbox, threadSandbox, turnSandboxPolicy } from "./sandbox.js";
 import type { CallOptions } from "./session.js";
@@ -52,6 +53,8 @@ export interface TurnOptions extends CallOptions {
   personality?: Personality;
   /** Service tier. */
   serviceTier?: string;
+  /** Decides this turn's approval requests, instead of the client-wide `onApproval`. */
+  onApproval?: ApprovalHandler;
 }
 
 // Separate lists because thread/start and turn/start take different fields: the runtime silently
@@ -77,8 +80,9 @@ export function threadParams(options: ThreadOptions, defaults: Pick<ThreadOption
 /** Wire params of `turn/start` beyond `threadId` and `input`. */
 export function turnParams(options: TurnOptions): Record<string, unknown> {
   checkObject(options, "options");
-  const { signal: _signal, sandbox, approvalMode, outputSchema, ...rest } = options;
+  const { signal: _signal, onApproval, sandbox, approvalMode, outputSchema, ...rest } = options;
   if (outputSchema !== undefined) checkObject(outputSchema, "options.outputSchema");
+  if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);
   return withoutUndefined({
     ...checkStrings(rest, TURN_STRING_OPTIONS),
     sandboxPolicy: turnSandboxPolicy(sandbox, "options.sandbox"),

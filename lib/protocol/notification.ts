@@ -1,4 +1,4 @@
-import type { ServerNotification } from "./generated/index.js";
+import type { ServerNotification, ServerRequest } from "./generated/index.js";
 
 /**
  * A notification from the runtime, discriminated on `method`, so narrowing works:
@@ -11,9 +11,10 @@ import type { ServerNotification } from "./generated/index.js";
  * ```
  *
  * Methods newer than the pinned runtime's protocol pass through untouched at run time; their
- * `method` is then a string outside this union.
+ * `method` is then a string outside this union. Methods starting with `sdk/` are the SDK's own
+ * events (server requests and how they were answered), never sent by the runtime.
  */
-export type Notification = ServerNotification;
+export type Notification = ServerNotification | ServerRequestEvent | ServerRequestAnsweredEvent;
 
 /** The method names of {@link Notification}. */
 export type NotificationMethod = Notification["method"];
@@ -32,4 +33,42 @@ export function notificationThreadId(params: unknown): string | undefined {
   if (params === null || typeof params !== "object") return undefined;
   const { threadId } = params as { threadId?: unknown };
   return typeof threadId === "string" ? threadId : undefined;
+}
+
+/** How the SDK answered a server request. */
+export type ServerRequestOutcome =
+  /** A handler answered. */
+  | "handled"
+  /** No handler was registered: refused. */
+  | "noHandler"
+  /** The handler threw or returned something invalid: refused. */
+  | "failed"
+  /** The handler took longer than `serverRequestTimeoutMs`: refused. */
+  | "timedOut"
+  /** The runtime resolved the request another way, or the turn ended, first: refused. */
+  | "cancelled";
+
+/**
+ * SDK event in a turn's stream: the runtime asked the client something. Emitted as the request
+ * arrives, before any handler runs, so a UI can show it.
+ */
+export interface ServerRequestEvent {
+  method: "sdk/serverRequest";
+  params: { threadId: string | null; turnId: string | null; request: ServerRequest };
+}
+
+/** SDK event in a turn's stream: how a server request was answered (`response` is what was sent). */
+export interface ServerRequestAnsweredEvent {
+  method: "sdk/serverRequest/answered";
+  params: {
+    threadId: string | null;
+    turnId: string | null;
+    requestId: number | string;
+    requestMethod: ServerRequest["method"];
+    outcome: ServerRequestOutcome;
+    /** The response sent, or `null` when an error reply was sent. */
+    response: unknown;
+    /** Why the request was refused, for every outcome but `"handled"`. */
+    error: string | null;
+  };
 }

@@ -27,6 +27,12 @@ export const TurnStartResponseSchema = v.looseObject({ turn: v.looseObject({ id 
 /** `turn/steer` response. */
 export const TurnSteerResponseSchema = v.looseObject({ turnId: id });
 
+/** `account/login/start` response for the interactive logins. */
+export const ChatgptLoginResponseSchema = v.looseObject({ type: v.literal("chatgpt"), loginId: id, authUrl: v.string() });
+
+/** `account/login/start` response for a device-code login. */
+export const DeviceCodeLoginResponseSchema = v.looseObject({ type: v.literal("chatgptDeviceCode"), loginId: id, verificationUrl: v.string(), userCode: v.string() });
+
 /** Any JSON object (responses the SDK returns as-is but must at least be objects). */
 export const ObjectSchema = v.looseObject({});
 

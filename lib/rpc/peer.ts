@@ -1,4 +1,4 @@
-import { type JSONRPCResponse, JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from "json-rpc-2.0";
+import { createJSONRPCErrorResponse, type JSONRPCResponse, JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from "json-rpc-2.0";
 import { JsonRpcError, ProtocolError, RequestTimeoutError, TransportClosedError } from "../errors.js";
 import type { ErrorReporter, Transport } from "../transport/transport.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
@@ -9,8 +9,17 @@ export interface IncomingNotification {
   params?: unknown;
 }
 
-/** Answers one kind of request the runtime sends to the client. */
-export type RequestHandler = (params: unknown) => unknown;
+/** The id and method of a request the runtime sent. */
+export interface IncomingRequest {
+  id: number | string;
+  method: string;
+}
+
+/**
+ * Answers one kind of request the runtime sends to the client. Its result is the reply; a thrown
+ * {@link JsonRpcError} becomes an error reply with that code, anything else a -32603 reply.
+ */
+export type RequestHandler = (params: unknown, request: IncomingRequest) => unknown;
 
 /** Options of an {@link RpcPeer}. */
 export interface RpcPeerOptions {
@@ -133,7 +142,16 @@ export class RpcPeer {
    * -32601 "Method not found" reply, so the runtime never waits forever.
    */
   setRequestHandler(method: string, handler: RequestHandler): void {
-    this.#rpc.addMethod(method, handler);
+    this.#rpc.addMethodAdvanced(method, async (request) => {
+      const id = request.id ?? null;
+      try {
+        return { jsonrpc: "2.0", id, result: (await handler(request.params, { id: id ?? "", method })) ?? null };
+      } catch (error) {
+        if (error instanceof JsonRpcError) return createJSONRPCErrorResponse(id, error.code, error.rpcMessage, error.data);
+        this.#options.onError(new ProtocolError(`The handler of the runtime's ${method} request failed`, { method }, { cause: error }));
+        return createJSONRPCErrorResponse(id, -32603, error instanceof Error ? error.message : String(error));
+      }
+    });
   }
 
   /** Closes the transport; every pending request rejects with {@link TransportClosedError}. */

@@ -19,13 +19,14 @@ export interface SampleCodex extends AsyncDisposable {
 
 /**
  * @param model what the fake model answers when offline (default: it echoes the prompt).
+ * @param offline extra settings of the offline environment, e.g. a provider that requires login.
  */
-export async function openSampleCodex(model: FakeModelOptions = {}): Promise<SampleCodex> {
+export async function openSampleCodex(model: FakeModelOptions = {}, offline: { requiresOpenaiAuth?: boolean } = {}): Promise<SampleCodex> {
   if (live) {
     const codex = new AsyncCodex();
     return { codex, options: {}, cwd: process.cwd(), [Symbol.asyncDispose]: () => codex.close() };
   }
-  const env = await createOfflineEnvironment({ model });
+  const env = await createOfflineEnvironment({ ...offline, model });
   const codex = new AsyncCodex(env.options);
   return {
     codex,

@@ -296,9 +296,10 @@ describe("RpcPeer", () => {
       throw new Error("handler exploded");
     });
     const { reply } = (await within(peer.request("ask", { method: "item/tool/call", params: {} }), "ask")) as {
-      reply: { id: unknown; error?: { message: string } };
+      reply: { id: unknown; error?: { code: number; message: string } };
     };
     assert.equal(reply.id, 0);
+    assert.equal(reply.error?.code, -32603);
     assert.equal(reply.error?.message, "handler exploded");
     assert.equal(errors.length, 1);
     assert.equal((errors[0]?.cause as Error | undefined)?.message, "handler exploded");

@@ -1,0 +1,86 @@
+import type {
+  ApplyPatchApprovalResponse,
+  ExecCommandApprovalResponse,
+  ServerRequest,
+} from "../protocol/generated/index.js";
+import type {
+  AttestationGenerateResponse,
+  ChatgptAuthTokensRefreshResponse,
+  CommandExecutionRequestApprovalResponse,
+  CurrentTimeReadResponse,
+  DynamicToolCallResponse,
+  FileChangeRequestApprovalResponse,
+  McpServerElicitationRequestResponse,
+  PermissionsRequestApprovalResponse,
+  ToolRequestUserInputResponse,
+} from "../protocol/generated/v2/index.js";
+
+/** The method of a request the runtime can send to the client. */
+export type ServerRequestMethod = ServerRequest["method"];
+
+/** The params of the server request `M`. */
+export type ServerRequestParams<M extends ServerRequestMethod> = Extract<ServerRequest, { method: M }>["params"];
+
+/** The response each server request expects. A method missing here fails to type-check. */
+export interface ServerRequestResponses {
+  "item/commandExecution/requestApproval": CommandExecutionRequestApprovalResponse;
+  "item/fileChange/requestApproval": FileChangeRequestApprovalResponse;
+  "item/permissions/requestApproval": PermissionsRequestApprovalResponse;
+  "item/tool/requestUserInput": ToolRequestUserInputResponse;
+  "mcpServer/elicitation/request": McpServerElicitationRequestResponse;
+  "item/tool/call": DynamicToolCallResponse;
+  "account/chatgptAuthTokens/refresh": ChatgptAuthTokensRefreshResponse;
+  "attestation/generate": AttestationGenerateResponse;
+  "currentTime/read": CurrentTimeReadResponse;
+  applyPatchApproval: ApplyPatchApprovalResponse;
+  execCommandApproval: ExecCommandApprovalResponse;
+}
+
+/** What a server-request handler gets besides the params. */
+export interface ServerRequestContext {
+  /** The runtime's id of the request. */
+  requestId: number | string;
+  /** Aborts when the request is settled another way (resolved by the runtime, turn ended, runtime gone). */
+  signal: AbortSignal;
+}
+
+/** Answers the server request `M` with its typed response. Throwing refuses the request. */
+export type ServerRequestHandler<M extends ServerRequestMethod> = (
+  params: ServerRequestParams<M>,
+  context: ServerRequestContext,
+) => ServerRequestResponses[M] | Promise<ServerRequestResponses[M]>;
+
+/**
+ * Handlers by method, each typed from the generated protocol.
+ *
+ * @example
+ * ```ts
+ * const codex = new AsyncCodex({
+ *   onServerRequest: {
+ *     "item/tool/requestUserInput": async (params) => ({ answers: await askHuman(params.questions) }),
+ *   },
+ * });
+ * ```
+ */
+export type ServerRequestHandlers = { [M in ServerRequestMethod]?: ServerRequestHandler<M> };
+
+const REFUSAL_REASON = "refused by the client: no handler accepted this request";
+
+/**
+ * The answer the runtime gets when no handler answers a request (none registered, it threw, or it
+ * timed out): always a refusal of that request type, never an approval; `null` means a JSON-RPC
+ * error reply, for requests that have no refusal in their response type.
+ */
+export const REFUSALS: { [M in ServerRequestMethod]: ServerRequestResponses[M] | null } = {
+  "item/commandExecution/requestApproval": { decision: "decline" },
+  "item/fileChange/requestApproval": { decision: "decline" },
+  "item/permissions/requestApproval": { permissions: {}, scope: "turn" },
+  "mcpServer/elicitation/request": { action: "cancel", content: null, _meta: null },
+  applyPatchApproval: { decision: { denied: { rejection: REFUSAL_REASON } } },
+  execCommandApproval: { decision: { denied: { rejection: REFUSAL_REASON } } },
+  "item/tool/requestUserInput": null,
+  "item/tool/call": null,
+  "account/chatgptAuthTokens/refresh": null,
+  "attestation/generate": null,
+  "currentTime/read": null,
+};

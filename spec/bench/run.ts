@@ -1,0 +1,173 @@
+/**
+ * `npm run bench`: measures the SDK against the raw floor (a hand-written driver, bare JSON.parse)
+ * and against the official SDK, prints a table and writes the medians and ratios as JSON.
+ *
+ * Usage: `npm run bench -- [--quick] [--out FILE] [--only ID,…]`
+ * - `--quick`: tiny sizes, no official SDK; only checks that every benchmark still runs.
+ * - `--out FILE`: where the JSON goes. Default: `spec/bench/results.json`, written only by a full
+ *   run of every benchmark, so quick or partial runs never overwrite the committed results.
+ * - `--only coldStart,streaming,…`: run some benchmarks (e.g. under `node --cpu-prof`).
+ *
+ * Every comparison alternates its two sides within one run: ratios, not absolute times, are the
+ * results, because these machines are noisy.
+ *
+ * @module
+ */
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { benchColdStart } from "./cold-start.js";
+import { benchConcurrency } from "./concurrency.js";
+import { type BenchEnvironment, createBenchEnvironment, runtimeVersion } from "./environment.js";
+import { benchMemory } from "./memory.js";
+import { benchOfficialSdk, OFFICIAL_SDK_VERSION } from "./official-sdk.js";
+import { describeMachine, formatTable, type Report, type Row, row, skippedRow } from "./report.js";
+import { benchStreaming } from "./streaming.js";
+import { benchWarmTurn } from "./warm-turn.js";
+
+/** The benchmarks, in the order they run. */
+const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "officialSdk"] as const;
+type BenchmarkId = (typeof BENCHMARKS)[number];
+
+const SIZES = {
+  full: {
+    coldStarts: 15,
+    warmTurns: 50,
+    streaming: { notifications: 200_000, turns: 16, rounds: 5 },
+    concurrency: { threads: 16, turnsPerThread: 5, rounds: 3 },
+    memory: { turns: 1000, turnsPerThread: 100, samples: 10 },
+    officialTurns: 20,
+  },
+  quick: {
+    coldStarts: 2,
+    warmTurns: 3,
+    streaming: { notifications: 2000, turns: 16, rounds: 1 },
+    concurrency: { threads: 2, turnsPerThread: 1, rounds: 1 },
+    memory: { turns: 20, turnsPerThread: 10, samples: 4 },
+    officialTurns: 0,
+  },
+};
+
+const MB = 1024 * 1024;
+const DEFAULT_OUT = fileURLToPath(new URL("./results.json", import.meta.url));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" } } });
+  const only = values.only === undefined ? [...BENCHMARKS] : parseOnly(values.only);
+  const mode = values.quick ? "quick" : "full";
+  const sizes = SIZES[mode];
+  const out = values.out ?? (mode === "full" && only.length === BENCHMARKS.length ? DEFAULT_OUT : undefined);
+
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  const progress = (text: string): void => void process.stderr.write(`[bench] ${text}\n`);
+  const run = async (id: BenchmarkId, fn: () => Promise<void>): Promise<void> => {
+    if (!only.includes(id)) return;
+    progress(`${id}…`);
+    const started = performance.now();
+    await fn();
+    progress(`${id} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  };
+
+  await run("coldStart", () => withEnvironment(async (env) => {
+    const result = await benchColdStart(env, sizes.coldStarts);
+    details.coldStart = result;
+    rows.push(row({
+      id: "coldStart", name: "1. Cold start: new AsyncCodex() → models()", unit: "ms",
+      sdk: result.sdk.median, baseline: result.raw.median, baselineName: "raw driver", ratio: result.ratio,
+      target: { on: "ratio", op: "<=", value: 1.1, text: "≤ 1.10×" },
+    }));
+  }));
+
+  await run("warmTurn", () => withEnvironment(async (env) => {
+    const result = await benchWarmTurn(env, sizes.warmTurns);
+    details.warmTurn = result;
+    rows.push(row({
+      id: "warmTurn", name: `2. Warm turn: thread.run(), ${sizes.warmTurns} sequential`, unit: "ms",
+      sdk: result.sdk.median, baseline: result.raw.median, baselineName: "raw driver", ratio: result.ratio,
+      target: { on: "ratio", op: "<=", value: 1.05, text: "≤ 1.05×" },
+    }));
+  }));
+
+  await run("streaming", async () => {
+    const result = await benchStreaming(sizes.streaming);
+    details.streaming = result;
+    const { notifications, turns } = result;
+    rows.push(row({
+      id: "streamingThroughput", name: `3. Streaming: ${notifications.toLocaleString("en-US")} notifications, ${turns} turns`, unit: "notif/s",
+      sdk: result.sdkPerSecond, baseline: notifications / (result.parse.wallMs / 1000), baselineName: "bare JSON.parse", ratio: null,
+      target: { on: "sdk", op: ">=", value: 250_000, text: "≥ 250,000/s" },
+    }));
+    rows.push(row({
+      id: "streamingCost", name: "3. Streaming: CPU per notification", unit: "µs",
+      sdk: result.sdkCpuUsPerNotification, baseline: result.parseCpuUsPerNotification, baselineName: "bare JSON.parse", ratio: result.costRatio,
+      target: { on: "ratio", op: "<=", value: 3, text: "≤ 3×" },
+    }));
+  });
+
+  await run("concurrency", () => withEnvironment(async (env) => {
+    const result = await benchConcurrency(env, sizes.concurrency);
+    details.concurrency = result;
+    rows.push(row({
+      id: "concurrency", name: `4. Concurrency: ${result.threads} threads × ${result.turnsPerThread} turns`, unit: "turns/s",
+      sdk: result.sdk.median, baseline: result.raw.median, baselineName: "raw driver", ratio: result.ratio,
+      target: { on: "ratio", op: ">=", value: 0.95, text: "≥ 0.95×" },
+    }));
+  }));
+
+  await run("memory", () => withEnvironment(async (env) => {
+    const result = await benchMemory(env, sizes.memory);
+    details.memory = result;
+    const name = (what: string): string => `5. Memory: ${what}, ${result.turns} turns`;
+    const target = { on: "sdk" as const, op: "<" as const, value: 20, text: "< 20 MB" };
+    rows.push(row({ id: "memoryHeapGrowth", name: name(`heap growth after turn ${result.warmUpTurns}`), unit: "MB", sdk: result.heapGrowth / MB, baseline: null, baselineName: "", ratio: null, target }));
+    rows.push(row({ id: "memoryRssGrowth", name: name(`RSS growth after turn ${result.warmUpTurns}`), unit: "MB", sdk: result.rssGrowth / MB, baseline: null, baselineName: "", ratio: null, target }));
+    rows.push(row({
+      id: "memoryHeapSecondHalf", name: name("heap growth in the 2nd half"), unit: "MB", sdk: result.heapGrowthSecondHalf / MB, baseline: null, baselineName: "", ratio: null,
+      target: { on: "sdk", op: "<", value: 2, text: "flat (< 2 MB)" },
+    }));
+  }));
+
+  const officialName = `6. vs @openai/codex-sdk ${OFFICIAL_SDK_VERSION}: per turn, official ÷ ours`;
+  const officialTarget = { on: "ratio" as const, op: ">=" as const, value: 3, text: "≥ 3× faster" };
+  if (sizes.officialTurns === 0) {
+    if (only.includes("officialSdk")) rows.push(skippedRow("officialSdk", officialName, "ms", "official SDK", officialTarget, "not in --quick mode"));
+  } else {
+    await run("officialSdk", () => withEnvironment(async (env) => {
+      const result = await benchOfficialSdk(env, sizes.officialTurns);
+      details.officialSdk = result;
+      rows.push(row({
+        id: "officialSdk", name: officialName, unit: "ms",
+        sdk: result.ours.median, baseline: result.official.median, baselineName: "official SDK", ratio: result.speedup, target: officialTarget,
+      }));
+    }));
+  }
+
+  const report: Report = { generatedAt: new Date().toISOString(), mode, machine: describeMachine(runtimeVersion()), rows, details };
+  process.stdout.write(`${formatTable(report)}\n`);
+  if (out === undefined) {
+    progress("results not written (quick or partial run without --out)");
+    return;
+  }
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+  progress(`results written to ${out}`);
+}
+
+/** Runs `fn` with a fresh fake model process and `CODEX_HOME`, removed afterwards. */
+async function withEnvironment(fn: (env: BenchEnvironment) => Promise<void>): Promise<void> {
+  await using env = await createBenchEnvironment();
+  await fn(env);
+}
+
+function parseOnly(list: string): BenchmarkId[] {
+  const ids = list.split(",").map((id) => id.trim());
+  for (const id of ids) {
+    if (!(BENCHMARKS as readonly string[]).includes(id)) throw new Error(`--only: unknown benchmark ${id}; known: ${BENCHMARKS.join(", ")}`);
+  }
+  return ids as BenchmarkId[];
+}
+
+await main();
