@@ -14,10 +14,11 @@
  * │       └── RetryLimitExceededError
  * ├── TransportClosedError         the runtime exited or the connection closed
  * ├── RequestTimeoutError          no answer within requestTimeoutMs
+ * ├── TurnTimeoutError             a turn went quiet for turnIdleTimeoutMs and was interrupted
  * ├── CodexNotFoundError           no runtime binary to start
  * ├── ProtocolError                the runtime sent something the SDK cannot use
  * ├── InvalidArgumentError         a caller passed a bad argument; nothing was sent
- * └── TurnFailedError              a turn ended with status "failed"
+ * └── TurnFailedError              a turn ended with status "failed" (from the client module)
  * ```
  *
  * @module
@@ -180,6 +181,18 @@ export class RequestTimeoutError extends CodexError {
     super(`${method}: no response within ${timeoutMs} ms (requestTimeoutMs)`);
     this.method = method;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A turn sent no notification for `turnIdleTimeoutMs`; the SDK interrupted it. */
+export class TurnTimeoutError extends CodexError {
+  override name = "TurnTimeoutError";
+  readonly turnId: string;
+  readonly idleMs: number;
+  constructor(turnId: string, idleMs: number) {
+    super(`Turn ${turnId} sent nothing for ${idleMs} ms (turnIdleTimeoutMs); it was interrupted`);
+    this.turnId = turnId;
+    this.idleMs = idleMs;
   }
 }
 

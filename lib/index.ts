@@ -53,6 +53,7 @@ export {
   ServerBusyError,
   TransportClosedError,
   type TransportClosedDetails,
+  TurnTimeoutError,
 } from "./errors.js";
 export type {
   Notification,

@@ -16,7 +16,7 @@ const model = {
   defaultReply: (request: RecordedRequest) => {
     const output = functionCallOutputs(request).at(-1)?.output;
     return output === undefined
-      ? ({ type: "toolCall", arguments: { cmd: "echo approved-command-ran", yield_time_ms: 2000 } } as const)
+      ? ({ type: "toolCall", arguments: { cmd: "echo approved-command-ran", yield_time_ms: 30_000 } } as const)
       : ({ type: "text", text: /approved-command-ran/.test(output) ? "The command ran." : "The command was declined." } as const);
   },
 };

@@ -60,6 +60,13 @@ export interface AsyncCodexOptions {
   onServerRequest?: ServerRequestHandlers;
   /** Longest a server-request handler may take before the request is refused, in ms. Default: `600000` (10 minutes, time for a human). */
   serverRequestTimeoutMs?: number;
+  /**
+   * Watchdog: a turn that sends no notification for this long, in ms, is interrupted and its
+   * iteration or `run()` rejects with `TurnTimeoutError`. Default: off (turns may think for long).
+   */
+  turnIdleTimeoutMs?: number;
+  /** Longest line accepted from the runtime, in characters; longer ones are dropped and reported to `onError`. Default: 64 MiB. */
+  maxLineLength?: number;
 }
 
 /**
@@ -81,6 +88,7 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #subscribers = new Set<AsyncQueue<Notification>>();
   readonly #session: Session;
   readonly #logins = new LoginCompletions();
+  readonly #turnIdleTimeoutMs: number | undefined;
   #connecting: Promise<Connection> | undefined;
   #connection: Connection | undefined;
 
@@ -90,6 +98,9 @@ export class AsyncCodex implements AsyncDisposable {
     positive(requestTimeoutMs, "options.requestTimeoutMs");
     positive(maxInFlightRequests, "options.maxInFlightRequests");
     positive(serverRequestTimeoutMs, "options.serverRequestTimeoutMs");
+    if (options.turnIdleTimeoutMs !== undefined) positive(options.turnIdleTimeoutMs, "options.turnIdleTimeoutMs");
+    if (options.maxLineLength !== undefined) positive(options.maxLineLength, "options.maxLineLength");
+    this.#turnIdleTimeoutMs = options.turnIdleTimeoutMs;
     if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);
     for (const [method, handler] of Object.entries(onServerRequest)) {
       if (typeof handler !== "function") throw new InvalidArgumentError(`options.onServerRequest["${method}"]`, `must be a function, got ${describe(handler)}`);
@@ -112,6 +123,7 @@ export class AsyncCodex implements AsyncDisposable {
       serverRequestHandlers: onServerRequest,
       onApproval,
       serverRequestTimeoutMs,
+      maxLineLength: options.maxLineLength,
     };
     this.#session = {
       request: (method, params, schema, call) => this.#request(method, params, schema, call),
@@ -293,9 +305,9 @@ export class AsyncCodex implements AsyncDisposable {
       .then((result) => validate<TurnStartResponse>(TurnStartResponseSchema, result, "turn/start response"));
     try {
       const { turn } = await raceAbort(response, signal);
-      const stream = new TurnStream(() => connection.router.unregister(turn.id, stream), onApproval);
+      const stream = new TurnStream({ onLeave: () => connection.router.unregister(turn.id, stream), onApproval });
       connection.router.register(start, turn.id, stream);
-      return new TurnHandle(this.#session, params.threadId, turn.id, stream, signal);
+      return new TurnHandle(this.#session, params.threadId, turn.id, stream, { signal, idleTimeoutMs: this.#turnIdleTimeoutMs });
     } catch (error) {
       connection.router.endStart(start);
       if (signal?.aborted) {

@@ -53,6 +53,7 @@ export interface ConnectionSettings {
   serverRequestHandlers: ServerRequestHandlers;
   onApproval: ApprovalHandler | undefined;
   serverRequestTimeoutMs: number;
+  maxLineLength: number | undefined;
 }
 
 /** One running runtime: the process, the JSON-RPC peer over it and its turn routing. */
@@ -81,6 +82,7 @@ export async function openConnection(settings: ConnectionSettings, onClose: (con
     args: [...settings.configArgs, "app-server"],
     env: { ...settings.env, ...binary.env },
     cwd: settings.cwd,
+    maxLineLength: settings.maxLineLength,
     onError: settings.onError,
   });
   let connection: Connection | undefined;

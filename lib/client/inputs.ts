@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { InvalidArgumentError } from "../errors.js";
 import type { UserInput } from "../protocol/generated/v2/index.js";
 
@@ -11,7 +13,7 @@ export interface ImageInput {
   type: "image";
   url: string;
 }
-/** An image file on the runtime's machine; the runtime reads and inlines it. */
+/** An image file, by a path absolute or relative to the current directory; the runtime reads and inlines it. */
 export interface LocalImageInput {
   type: "localImage";
   path: string;
@@ -89,11 +91,21 @@ function toWireItem(item: unknown, argument: string): UserInput {
     case "image":
       return { type: "image", url: url as string };
     case "localImage":
-      return { type: "localImage", path: path as string };
+      return { type: "localImage", path: existingFile(path as string, `${argument}.path`) };
     case "skill":
     case "mention":
       return { type: type as "skill" | "mention", name: name as string, path: path as string };
   }
+}
+
+/**
+ * The absolute path of an existing file. Checked here because the runtime does not fail on a
+ * missing image: it silently sends the model "image content omitted" instead.
+ */
+function existingFile(path: string, argument: string): string {
+  const absolute = resolve(path);
+  if (!statSync(absolute, { throwIfNoEntry: false })?.isFile()) throw new InvalidArgumentError(argument, `no such file: ${absolute}`);
+  return absolute;
 }
 
 /** A short description of a value for error messages. */

@@ -1,5 +1,5 @@
 import { AsyncQueue } from "../async-queue.js";
-import { CodexError } from "../errors.js";
+import { CodexError, TurnTimeoutError } from "../errors.js";
 import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
@@ -8,6 +8,18 @@ import { type Input, toWireInput } from "./inputs.js";
 import type { CallOptions, Session } from "./session.js";
 import { finalResponse, TurnFailedError, type TurnResult } from "./turn-result.js";
 import type { TurnSink } from "./turn-router.js";
+
+/** How a {@link TurnStream} behaves. */
+export interface TurnStreamOptions {
+  /**
+   * Called when the consumer stops before the turn completed (`break`, abort, watchdog), so the
+   * router stops routing to this stream and the turn's remaining notifications go to
+   * `codex.notifications()` instead of a buffer nobody reads.
+   */
+  onLeave(): void;
+  /** The turn's own approval handler, if it has one. */
+  onApproval?: ApprovalHandler | undefined;
+}
 
 /**
  * The buffer between the router and one turn's consumer. Unbounded by design: the read loop never
@@ -19,20 +31,23 @@ export class TurnStream implements TurnSink {
   readonly onApproval: ApprovalHandler | undefined;
   readonly #onLeave: () => void;
   readonly #onFinish: Array<() => void> = [];
+  #watchdog: NodeJS.Timeout | undefined;
 
-  /**
-   * @param onLeave called when the consumer stops before the turn completed (`break`, abort), so
-   *   the router stops routing to this stream and the turn's remaining notifications go to
-   *   `codex.notifications()` instead of a buffer nobody reads.
-   * @param onApproval the turn's own approval handler, if it has one.
-   */
-  constructor(onLeave: () => void, onApproval?: ApprovalHandler) {
-    this.#onLeave = onLeave;
-    this.onApproval = onApproval;
+  constructor(options: TurnStreamOptions) {
+    this.#onLeave = options.onLeave;
+    this.onApproval = options.onApproval;
     this.queue = new AsyncQueue(() => this.#leave());
   }
 
+  /** Calls `onIdle` once no notification has arrived for `idleTimeoutMs`, unless the stream finished first. */
+  watch(idleTimeoutMs: number, onIdle: () => void): void {
+    // unref: a watchdog alone must not keep the host process alive.
+    this.#watchdog = setTimeout(onIdle, idleTimeoutMs).unref();
+    this.onFinish(() => clearTimeout(this.#watchdog));
+  }
+
   push(notification: Notification): void {
+    this.#watchdog?.refresh();
     this.queue.push(notification);
     if (notification.method === "turn/completed") {
       this.queue.end();
@@ -93,18 +108,18 @@ export class TurnHandle implements AsyncIterable<Notification> {
 
   /**
    * @internal Created by `Thread.turn()`.
-   * @param signal aborting it interrupts the turn and rejects the pending iteration with its reason.
+   * @param options.signal aborting it interrupts the turn and rejects the pending iteration with its reason.
+   * @param options.idleTimeoutMs interrupts the turn and rejects with {@link TurnTimeoutError} after this long without a notification.
    */
-  constructor(session: Session, threadId: string, id: string, stream: TurnStream, signal?: AbortSignal) {
+  constructor(session: Session, threadId: string, id: string, stream: TurnStream, options: { signal?: AbortSignal | undefined; idleTimeoutMs?: number | undefined } = {}) {
     this.#session = session;
     this.threadId = threadId;
     this.id = id;
     this.#stream = stream;
+    const { signal, idleTimeoutMs } = options;
+    if (idleTimeoutMs !== undefined) stream.watch(idleTimeoutMs, () => this.#stop(new TurnTimeoutError(id, idleTimeoutMs)));
     if (signal) {
-      const onAbort = (): void => {
-        stream.abort(signal.reason);
-        this.interrupt().catch((error: Error) => session.reportError(error));
-      };
+      const onAbort = (): void => this.#stop(signal.reason);
       if (signal.aborted) onAbort();
       else {
         signal.addEventListener("abort", onAbort, { once: true });
@@ -138,6 +153,12 @@ export class TurnHandle implements AsyncIterable<Notification> {
   /** Asks the runtime to stop the turn; it then completes with status `"interrupted"`. */
   interrupt(options: CallOptions = {}): Promise<TurnInterruptResponse> {
     return this.#session.request("turn/interrupt", { threadId: this.threadId, turnId: this.id }, ObjectSchema, options);
+  }
+
+  /** Gives up on the turn: the consumer gets `reason` at once, and the runtime is asked to interrupt. */
+  #stop(reason: unknown): void {
+    this.#stream.abort(reason);
+    this.interrupt().catch((error: Error) => this.#session.reportError(error));
   }
 
   async *#iterate(): AsyncGenerator<Notification, void, undefined> {

@@ -81,7 +81,7 @@ export function threadParams(options: ThreadOptions, defaults: Pick<ThreadOption
 export function turnParams(options: TurnOptions): Record<string, unknown> {
   checkObject(options, "options");
   const { signal: _signal, onApproval, sandbox, approvalMode, outputSchema, ...rest } = options;
-  if (outputSchema !== undefined) checkObject(outputSchema, "options.outputSchema");
+  if (outputSchema !== undefined) checkJsonSchema(outputSchema, "options.outputSchema");
   if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);
   return withoutUndefined({
     ...checkStrings(rest, TURN_STRING_OPTIONS),
@@ -98,6 +98,29 @@ function checkStrings(options: Record<string, unknown>, known: readonly string[]
   }
   return options;
 }
+
+/**
+ * Catches schemas the runtime would pass on to the model unchecked, where they fail the turn
+ * later: not an object, or a `type`, `properties`, `required` or `items` of the wrong kind, at any depth.
+ */
+function checkJsonSchema(schema: unknown, argument: string): void {
+  checkObject(schema, argument);
+  const { type, properties, required, items } = schema as Record<string, unknown>;
+  const isTypeName = (value: unknown): boolean => typeof value === "string" && JSON_SCHEMA_TYPES.includes(value);
+  if (type !== undefined && !isTypeName(type) && !(Array.isArray(type) && type.every(isTypeName))) {
+    throw new InvalidArgumentError(`${argument}.type`, `must be one of ${JSON_SCHEMA_TYPES.join(", ")} (or an array of them), got ${describe(type)}`);
+  }
+  if (required !== undefined && !(Array.isArray(required) && required.every((name) => typeof name === "string"))) {
+    throw new InvalidArgumentError(`${argument}.required`, `must be an array of property names, got ${describe(required)}`);
+  }
+  if (properties !== undefined) {
+    checkObject(properties, `${argument}.properties`);
+    for (const [name, property] of Object.entries(properties as object)) checkJsonSchema(property, `${argument}.properties.${name}`);
+  }
+  if (items !== undefined && typeof items !== "boolean") checkJsonSchema(items, `${argument}.items`);
+}
+
+const JSON_SCHEMA_TYPES: readonly string[] = ["object", "array", "string", "number", "integer", "boolean", "null"];
 
 function checkObject(value: unknown, argument: string): void {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {

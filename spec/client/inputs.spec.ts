@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { after, describe, it } from "node:test";
 import { describe as describeValue, toWireInput } from "../../lib/client/inputs.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
+
+const IMAGES = mkdtempSync(join(tmpdir(), "codex-inputs-"));
+after(() => rmSync(IMAGES, { recursive: true, force: true }));
+const IMAGE = join(IMAGES, "shot.png");
+writeFileSync(IMAGE, "not really a png; only its existence is checked");
 
 function assertInvalid(run: () => unknown, argument: string, problem: RegExp): void {
   assert.throws(run, (error: unknown) => {
@@ -25,7 +33,8 @@ describe("toWireInput", () => {
   it("accepts a single item and converts each item type to its wire shape", () => {
     assert.deepEqual(toWireInput({ type: "text", text: "hi" }), [{ type: "text", text: "hi", text_elements: [] }]);
     assert.deepEqual(toWireInput({ type: "image", url: "data:image/png;base64,AAAA" }), [{ type: "image", url: "data:image/png;base64,AAAA" }]);
-    assert.deepEqual(toWireInput({ type: "localImage", path: "./shot.png" }), [{ type: "localImage", path: "./shot.png" }]);
+    // A relative path is resolved against the current directory and sent absolute.
+    assert.deepEqual(toWireInput({ type: "localImage", path: relative(process.cwd(), IMAGE) }), [{ type: "localImage", path: IMAGE }]);
     assert.deepEqual(toWireInput({ type: "skill", name: "lint", path: "/s/SKILL.md" }), [{ type: "skill", name: "lint", path: "/s/SKILL.md" }]);
     assert.deepEqual(toWireInput({ type: "mention", name: "app.ts", path: "/w/app.ts" }), [{ type: "mention", name: "app.ts", path: "/w/app.ts" }]);
   });
@@ -33,12 +42,18 @@ describe("toWireInput", () => {
   it("converts an array of items in order and drops fields the wire does not take", () => {
     const items = [
       { type: "text", text: "What is in it?", extra: 1 },
-      { type: "localImage", path: "/tmp/a.png" },
+      { type: "localImage", path: IMAGE },
     ] as const;
     assert.deepEqual(toWireInput(items), [
       { type: "text", text: "What is in it?", text_elements: [] },
-      { type: "localImage", path: "/tmp/a.png" },
+      { type: "localImage", path: IMAGE },
     ]);
+  });
+
+  it("rejects a local image that does not exist, naming the item and the resolved path", () => {
+    const missing = join(IMAGES, "missing.png");
+    assertInvalid(() => toWireInput([{ type: "text", text: "look" }, { type: "localImage", path: missing }]), "input[1].path", new RegExp(`no such file: ${missing}`));
+    assertInvalid(() => toWireInput({ type: "localImage", path: IMAGES }), "input.path", /no such file/);
   });
 
   it("rejects an empty or blank string", () => {
