@@ -18,6 +18,7 @@
  * ├── CodexNotFoundError           no runtime binary to start
  * ├── ProtocolError                the runtime sent something the SDK cannot use
  * ├── InvalidArgumentError         a caller passed a bad argument; nothing was sent
+ * ├── StructuredOutputError        the final response did not match the turn's output schema
  * └── TurnFailedError              a turn ended with status "failed" (from the client module)
  * ```
  *
@@ -221,6 +222,20 @@ export class ProtocolError extends CodexError {
     super(message, options);
     this.method = details.method;
     this.path = details.path;
+  }
+}
+
+/** A turn's final response is not JSON, or not valid against the turn's `outputSchema`. */
+export class StructuredOutputError extends CodexError {
+  override name = "StructuredOutputError";
+  /** The final response as the model wrote it. */
+  readonly rawText: string;
+  /** What did not match, by dotted path (empty when the text is not JSON at all). */
+  readonly issues: ReadonlyArray<{ path: string; message: string }>;
+  constructor(message: string, rawText: string, issues: ReadonlyArray<{ path: string; message: string }>) {
+    super(message);
+    this.rawText = rawText;
+    this.issues = issues;
   }
 }
 

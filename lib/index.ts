@@ -31,6 +31,7 @@ export type { ClientInfo, CodexMetadata } from "./client/connection.js";
 export type { ImageInput, Input, InputItem, LocalImageInput, MentionInput, SkillInput, TextInput } from "./client/inputs.js";
 export { Sandbox } from "./client/sandbox.js";
 export type { CallOptions } from "./client/session.js";
+export type { JsonSchema, OutputOf, OutputSchema } from "./client/structured-output.js";
 export { Thread } from "./client/thread.js";
 export { TurnHandle } from "./client/turn-handle.js";
 export { TurnFailedError, type TurnResult } from "./client/turn-result.js";
@@ -51,6 +52,7 @@ export {
   RequestTimeoutError,
   RetryLimitExceededError,
   ServerBusyError,
+  StructuredOutputError,
   TransportClosedError,
   type TransportClosedDetails,
   TurnTimeoutError,

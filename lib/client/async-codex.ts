@@ -19,7 +19,7 @@ import { type ClientInfo, type CodexMetadata, type Connection, type ConnectionSe
 import { describe } from "./inputs.js";
 import { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginCompletions } from "./login.js";
 import type { ServerRequestHandlers } from "./server-requests.js";
-import type { CallOptions, Session } from "./session.js";
+import type { CallOptions, Session, TurnStartOptions } from "./session.js";
 import { Thread } from "./thread.js";
 import { TurnHandle, TurnStream } from "./turn-handle.js";
 import { type ThreadOptions, threadParams } from "./wire-params.js";
@@ -296,8 +296,8 @@ export class AsyncCodex implements AsyncDisposable {
    * Sends `turn/start` with its routing registered first. The request itself ignores the signal:
    * once sent, the turn exists, so an abort before the answer still interrupts it when its id comes.
    */
-  async #startTurn(params: TurnStartParams, options: CallOptions & { onApproval?: ApprovalHandler | undefined } = {}): Promise<TurnHandle> {
-    const { signal, onApproval } = options;
+  async #startTurn<Output>(params: TurnStartParams, options: TurnStartOptions = {}): Promise<TurnHandle<Output>> {
+    const { signal, onApproval, outputSchema } = options;
     const connection = await this.#connect(signal);
     const start = connection.router.beginStart(params.threadId, onApproval);
     const response = connection.peer
@@ -307,7 +307,7 @@ export class AsyncCodex implements AsyncDisposable {
       const { turn } = await raceAbort(response, signal);
       const stream = new TurnStream({ onLeave: () => connection.router.unregister(turn.id, stream), onApproval });
       connection.router.register(start, turn.id, stream);
-      return new TurnHandle(this.#session, params.threadId, turn.id, stream, { signal, idleTimeoutMs: this.#turnIdleTimeoutMs });
+      return new TurnHandle<Output>(this.#session, params.threadId, turn.id, stream, { signal, idleTimeoutMs: this.#turnIdleTimeoutMs, outputSchema });
     } catch (error) {
       connection.router.endStart(start);
       if (signal?.aborted) {

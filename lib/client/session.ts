@@ -1,6 +1,7 @@
 import type { GenericSchema } from "valibot";
 import type { TurnStartParams } from "../protocol/generated/v2/index.js";
 import type { ApprovalHandler } from "./approvals.js";
+import type { OutputSchema } from "./structured-output.js";
 import type { TurnHandle } from "./turn-handle.js";
 
 /** Options every call accepts. */
@@ -9,12 +10,18 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** What `startTurn` needs besides the wire params. */
+export interface TurnStartOptions extends CallOptions {
+  onApproval?: ApprovalHandler | undefined;
+  outputSchema?: OutputSchema | undefined;
+}
+
 /**
  * What threads and turns need from their `AsyncCodex`: requests on the current runtime (started on
  * demand) and turn starts. Internal; it keeps `Thread` and `TurnHandle` free of connection state.
  */
 export interface Session {
   request<T>(method: string, params: unknown, schema: GenericSchema, options?: CallOptions): Promise<T>;
-  startTurn(params: TurnStartParams, options?: CallOptions & { onApproval?: ApprovalHandler | undefined }): Promise<TurnHandle>;
+  startTurn<Output>(params: TurnStartParams, options?: TurnStartOptions): Promise<TurnHandle<Output>>;
   reportError(error: Error): void;
 }

@@ -3,6 +3,7 @@ import { ObjectSchema } from "../protocol/schemas.js";
 import { InvalidArgumentError } from "../errors.js";
 import { type Input, toWireInput } from "./inputs.js";
 import type { CallOptions, Session } from "./session.js";
+import type { OutputOf } from "./structured-output.js";
 import type { TurnHandle } from "./turn-handle.js";
 import type { TurnResult } from "./turn-result.js";
 import { type TurnOptions, turnParams } from "./wire-params.js";
@@ -35,13 +36,22 @@ export class Thread {
    *
    * @throws {InvalidArgumentError} for bad input or options, before anything is sent.
    */
-  async turn(input: Input, options: TurnOptions = {}): Promise<TurnHandle> {
-    const params = { ...turnParams(options), threadId: this.id, input: toWireInput(input) };
-    return this.#session.startTurn(params, options);
+  async turn<const O extends TurnOptions = TurnOptions>(input: Input, options?: O): Promise<TurnHandle<OutputOf<O>>> {
+    const params = { ...turnParams(options ?? {}), threadId: this.id, input: toWireInput(input) };
+    return this.#session.startTurn<OutputOf<O>>(params, options);
   }
 
-  /** Runs a turn to the end: `turn()` then `run()` on its handle. */
-  async run(input: Input, options: TurnOptions = {}): Promise<TurnResult> {
+  /**
+   * Runs a turn to the end: `turn()` then `run()` on its handle.
+   *
+   * @example
+   * ```ts
+   * const Answer = v.object({ city: v.string(), population: v.number() });
+   * const { output } = await thread.run("Largest city in France?", { outputSchema: Answer });
+   * output.population; // number
+   * ```
+   */
+  async run<const O extends TurnOptions = TurnOptions>(input: Input, options?: O): Promise<TurnResult<OutputOf<O>>> {
     return (await this.turn(input, options)).run();
   }
 

@@ -6,6 +6,7 @@ import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnComplet
 import type { ApprovalHandler } from "./approvals.js";
 import { type Input, toWireInput } from "./inputs.js";
 import type { CallOptions, Session } from "./session.js";
+import { type OutputSchema, parseStructuredOutput } from "./structured-output.js";
 import { finalResponse, TurnFailedError, type TurnResult } from "./turn-result.js";
 import type { TurnSink } from "./turn-router.js";
 
@@ -94,7 +95,7 @@ export class TurnStream implements TurnSink {
  * }
  * ```
  */
-export class TurnHandle implements AsyncIterable<Notification> {
+export class TurnHandle<Output = undefined> implements AsyncIterable<Notification> {
   /** The turn id. */
   readonly id: string;
   /** The thread the turn runs on. */
@@ -105,14 +106,22 @@ export class TurnHandle implements AsyncIterable<Notification> {
   readonly #items: ThreadItem[] = [];
   #usage: ThreadTokenUsage | null = null;
   #completed: TurnCompletedNotification | undefined;
+  readonly #outputSchema: OutputSchema | undefined;
 
   /**
    * @internal Created by `Thread.turn()`.
    * @param options.signal aborting it interrupts the turn and rejects the pending iteration with its reason.
    * @param options.idleTimeoutMs interrupts the turn and rejects with {@link TurnTimeoutError} after this long without a notification.
    */
-  constructor(session: Session, threadId: string, id: string, stream: TurnStream, options: { signal?: AbortSignal | undefined; idleTimeoutMs?: number | undefined } = {}) {
+  constructor(
+    session: Session,
+    threadId: string,
+    id: string,
+    stream: TurnStream,
+    options: { signal?: AbortSignal | undefined; idleTimeoutMs?: number | undefined; outputSchema?: OutputSchema | undefined } = {},
+  ) {
     this.#session = session;
+    this.#outputSchema = options.outputSchema;
     this.threadId = threadId;
     this.id = id;
     this.#stream = stream;
@@ -136,12 +145,16 @@ export class TurnHandle implements AsyncIterable<Notification> {
     return this.#iterate();
   }
 
-  /** Waits for the turn to finish and returns its result. Throws {@link TurnFailedError} if it failed. */
-  async run(): Promise<TurnResult> {
+  /**
+   * Waits for the turn to finish and returns its result. Throws {@link TurnFailedError} if it
+   * failed, and `StructuredOutputError` if it had an `outputSchema` its final response does not match.
+   */
+  async run(): Promise<TurnResult<Output>> {
     for await (const _ of this);
     const result = this.#result();
     if (result.status === "failed") throw new TurnFailedError(result);
-    return result;
+    if (this.#outputSchema === undefined) return result as TurnResult<Output>;
+    return { ...result, output: parseStructuredOutput(this.#outputSchema, result.finalResponse) as Output };
   }
 
   /** Adds input to the running turn (`turn/steer`). */
@@ -183,7 +196,7 @@ export class TurnHandle implements AsyncIterable<Notification> {
     }
   }
 
-  #result(): TurnResult {
+  #result(): TurnResult<undefined> {
     const turn = this.#completed?.turn;
     if (!turn) throw new CodexError(`Turn ${this.id} ended without turn/completed`);
     return {
@@ -197,6 +210,7 @@ export class TurnHandle implements AsyncIterable<Notification> {
       finalResponse: finalResponse(this.#items),
       items: this.#items,
       usage: this.#usage,
+      output: undefined,
     };
   }
 }

@@ -7,7 +7,7 @@ import type { CodexErrorInfo, ThreadItem, ThreadTokenUsage, TurnError, TurnStatu
  * `items` are the turn's `item/completed` items in order: `turn/completed.turn.items` is only a
  * summary, so do not read items from there.
  */
-export interface TurnResult {
+export interface TurnResult<Output = undefined> {
   /** The turn id. */
   id: string;
   /** The thread the turn ran on. */
@@ -31,17 +31,22 @@ export interface TurnResult {
   items: ThreadItem[];
   /** Token usage as of the turn's last `thread/tokenUsage/updated`, or `null` if none came. */
   usage: ThreadTokenUsage | null;
+  /**
+   * With an `outputSchema`: the final response parsed as JSON, validated and typed by a valibot
+   * schema. Without one: `undefined`.
+   */
+  output: Output;
 }
 
 /** A turn ended with status `"failed"`: the model call failed, or the runtime gave up. */
 export class TurnFailedError extends CodexError {
   override name = "TurnFailedError";
   /** The failed turn's result, with whatever items it completed. */
-  readonly result: TurnResult;
+  readonly result: TurnResult<unknown>;
   /** The runtime's classification of the failure, e.g. `"internalServerError"` or `{ httpConnectionFailed: … }`. */
   readonly codexErrorInfo: CodexErrorInfo | null;
 
-  constructor(result: TurnResult) {
+  constructor(result: TurnResult<unknown>) {
     super(`Turn ${result.id} failed: ${result.error?.message ?? "no error message from the runtime"}`);
     this.result = result;
     this.codexErrorInfo = result.error?.codexErrorInfo ?? null;

@@ -4,6 +4,7 @@ import type { Personality, ReasoningEffort, ReasoningSummary } from "../protocol
 import { type ApprovalMode, approvalSettings } from "./approval-mode.js";
 import type { ApprovalHandler } from "./approvals.js";
 import { describe } from "./inputs.js";
+import { isValibotSchema, type OutputSchema, valibotToJsonSchema } from "./structured-output.js";
 import { type Sandbox, threadSandbox, turnSandboxPolicy } from "./sandbox.js";
 import type { CallOptions } from "./session.js";
 
@@ -47,8 +48,11 @@ export interface TurnOptions extends CallOptions {
   sandbox?: Sandbox;
   /** Approval preset for this turn and later ones. */
   approvalMode?: ApprovalMode;
-  /** A JSON Schema the final response must follow. */
-  outputSchema?: Record<string, JsonValue>;
+  /**
+   * The shape the final response must have: a JSON Schema object, or a valibot schema (converted
+   * to JSON Schema, and used to validate and type `TurnResult.output`).
+   */
+  outputSchema?: OutputSchema;
   /** The model's personality. */
   personality?: Personality;
   /** Service tier. */
@@ -81,13 +85,14 @@ export function threadParams(options: ThreadOptions, defaults: Pick<ThreadOption
 export function turnParams(options: TurnOptions): Record<string, unknown> {
   checkObject(options, "options");
   const { signal: _signal, onApproval, sandbox, approvalMode, outputSchema, ...rest } = options;
-  if (outputSchema !== undefined) checkJsonSchema(outputSchema, "options.outputSchema");
+  const wireSchema = isValibotSchema(outputSchema) ? valibotToJsonSchema(outputSchema, "options.outputSchema") : outputSchema;
+  if (wireSchema !== undefined) checkJsonSchema(wireSchema, "options.outputSchema");
   if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);
   return withoutUndefined({
     ...checkStrings(rest, TURN_STRING_OPTIONS),
     sandboxPolicy: turnSandboxPolicy(sandbox, "options.sandbox"),
     ...approvalSettings(approvalMode, "options.approvalMode"),
-    outputSchema,
+    outputSchema: wireSchema,
   });
 }
 

@@ -1,0 +1,116 @@
+import * as v from "valibot";
+import { InvalidArgumentError, StructuredOutputError } from "../errors.js";
+import type { JsonValue } from "../protocol/generated/serde_json/JsonValue.js";
+
+/** A JSON Schema, as a plain object. */
+export type JsonSchema = { [key: string]: JsonValue };
+
+/**
+ * What `outputSchema` accepts: a JSON Schema object, or a valibot schema. With valibot, the SDK
+ * converts it to JSON Schema for the model and validates the answer with it, so
+ * `TurnResult.output` is typed as the schema's output.
+ */
+export type OutputSchema = JsonSchema | v.GenericSchema;
+
+/** The type of `TurnResult.output` for a turn run with options `O`. */
+export type OutputOf<O> = O extends { outputSchema: infer S }
+  ? S extends v.GenericSchema
+    ? v.InferOutput<S>
+    : unknown
+  : undefined;
+
+/** True for a valibot schema (as opposed to a JSON Schema object). */
+export function isValibotSchema(value: unknown): value is v.GenericSchema {
+  const standard = (value as { "~standard"?: { vendor?: unknown } } | null)?.["~standard"];
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "schema" && standard?.vendor === "valibot";
+}
+
+/**
+ * Converts a valibot schema to the JSON Schema that structured outputs accept in strict mode:
+ * every object closed (`additionalProperties: false`) with all properties required, every node
+ * typed. Optional values must be `v.nullable(…)`, since strict mode has no optional properties.
+ *
+ * @throws {InvalidArgumentError} naming the path of the first construct it cannot express.
+ */
+export function valibotToJsonSchema(schema: v.GenericSchema, path: string): JsonSchema {
+  const node = schema as v.GenericSchema & Record<string, unknown>;
+  const unsupported = (hint: string): never => {
+    throw new InvalidArgumentError(path, `${node.type} schemas are not supported in structured output: ${hint}`);
+  };
+  switch (node.type) {
+    case "string":
+    case "boolean":
+    case "null":
+      return { type: node.type };
+    case "number": {
+      const integer = (node.pipe as Array<{ type: string }> | undefined)?.some((action) => action.type === "integer") ?? false;
+      return { type: integer ? "integer" : "number" };
+    }
+    case "literal":
+      return enumSchema([node.literal], path);
+    case "picklist":
+    case "enum":
+      return enumSchema(node.options as unknown[], path);
+    case "nullable":
+      return { anyOf: [valibotToJsonSchema(node.wrapped as v.GenericSchema, path), { type: "null" }] };
+    case "array":
+      return { type: "array", items: valibotToJsonSchema(node.item as v.GenericSchema, `${path}[]`) };
+    case "union":
+    case "variant":
+      return { anyOf: (node.options as v.GenericSchema[]).map((option, index) => valibotToJsonSchema(option, `${path}|${index}`)) };
+    case "object":
+    case "strict_object": {
+      const entries = Object.entries(node.entries as Record<string, v.GenericSchema>);
+      return {
+        type: "object",
+        properties: Object.fromEntries(entries.map(([key, entry]) => [key, valibotToJsonSchema(entry, `${path}.${key}`)])),
+        required: entries.map(([key]) => key),
+        additionalProperties: false,
+      };
+    }
+    case "optional":
+    case "exact_optional":
+    case "nullish":
+      return unsupported("strict mode requires every property; use v.nullable(…) for a value that may be absent");
+    case "loose_object":
+    case "object_with_rest":
+    case "record":
+      return unsupported("strict mode requires closed objects with known keys; use v.object({ … })");
+    default:
+      return unsupported("use objects, arrays, strings, numbers, booleans, literals, picklists, enums, unions and nullable");
+  }
+}
+
+function enumSchema(values: unknown[], path: string): JsonSchema {
+  const types = [...new Set(values.map((value) => typeof value))];
+  const type = types.length === 1 ? types[0] : undefined;
+  if (type !== "string" && type !== "number" && type !== "boolean") {
+    throw new InvalidArgumentError(path, "enums and literals must be all strings, all numbers or all booleans");
+  }
+  return { type, enum: values as JsonValue[] };
+}
+
+/**
+ * Parses a turn's final response as the structured output `schema` asked for: JSON, and for a
+ * valibot schema, valid against it.
+ *
+ * @throws {StructuredOutputError} holding the raw text and the issues.
+ */
+export function parseStructuredOutput(schema: OutputSchema, text: string | null): unknown {
+  if (text === null) throw new StructuredOutputError("The turn produced no final response to parse as structured output", "", []);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new StructuredOutputError(`The final response is not JSON: ${(error as Error).message}`, text, []);
+  }
+  if (!isValibotSchema(schema)) return value;
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const issues = result.issues.map((issue) => ({ path: v.getDotPath(issue) ?? "", message: issue.message }));
+  throw new StructuredOutputError(
+    `The final response does not match the output schema: ${issues.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join("; ")}`,
+    text,
+    issues,
+  );
+}
