@@ -1,7 +1,11 @@
 /**
  * Benchmark 4, concurrency: many threads each running several sequential turns, all at once, on
  * one runtime: the SDK against the raw driver doing the same. Throughput is turns per second of
- * wall time; thread creation is not timed. Rounds alternate between the two sides.
+ * wall time; starting the runtime and the threads is not timed.
+ *
+ * Each round runs on a fresh runtime: a runtime gets slower with every thread it has loaded (about
+ * 3× after 8 rounds of 16 threads), a drift that would swamp the difference being measured.
+ * Rounds alternate between the two sides.
  *
  * @module
  */
@@ -9,7 +13,7 @@
 import { AsyncCodex } from "../../lib/index.js";
 import type { BenchEnvironment } from "./environment.js";
 import { RawDriver } from "./raw-driver.js";
-import { alternate, range, type Summary, summarize, timeMs } from "./stats.js";
+import { alternate, measureCpuAndWall, median, range, type Summary, summarize } from "./stats.js";
 
 /** Sizes of the concurrency benchmark. */
 export interface ConcurrencyOptions {
@@ -17,6 +21,12 @@ export interface ConcurrencyOptions {
   turnsPerThread: number;
   /** Measured rounds per side. */
   rounds: number;
+}
+
+/** One round: throughput, and the CPU this (client) process spent per turn meanwhile. */
+export interface ConcurrencyRound {
+  turnsPerSecond: number;
+  clientCpuMsPerTurn: number;
 }
 
 /** Throughput in turns per second, per round. */
@@ -27,37 +37,52 @@ export interface ConcurrencyResult {
   raw: Summary;
   /** Median SDK throughput over median raw throughput (higher is better). */
   ratio: number;
-  samples: { sdk: number[]; raw: number[] };
+  /** Median client CPU per turn in ms: what the driver itself costs, free of the runtime's noise. */
+  clientCpuMsPerTurn: { sdk: number; raw: number };
+  rounds: { sdk: ConcurrencyRound[]; raw: ConcurrencyRound[] };
 }
 
 /** Runs the concurrency benchmark after one untimed round per side. */
 export async function benchConcurrency(env: BenchEnvironment, options: ConcurrencyOptions): Promise<ConcurrencyResult> {
   const { threads, turnsPerThread } = options;
   const turns = threads * turnsPerThread;
-  await using codex = new AsyncCodex({ codexHome: env.codexHome, cwd: env.workdir });
-  const raw = new RawDriver({ command: env.codexPath, env: env.runtimeEnv, cwd: env.workdir });
-  try {
-    await raw.initialize();
-    const sdkRound = async (): Promise<number> => {
-      const started = await Promise.all(range(threads).map(() => codex.threadStart()));
-      const ms = await timeMs(() => Promise.all(started.map(async (thread) => {
-        for (let turn = 0; turn < turnsPerThread; turn += 1) await thread.run(`Turn ${turn}: say hello.`);
-      })));
-      return turns / (ms / 1000);
-    };
-    const rawRound = async (): Promise<number> => {
+  const measure = async (runAll: () => Promise<unknown>): Promise<ConcurrencyRound> => {
+    const { wallMs, cpuMs } = await measureCpuAndWall(runAll);
+    return { turnsPerSecond: turns / (wallMs / 1000), clientCpuMsPerTurn: cpuMs / turns };
+  };
+  const prompt = (turn: number): string => `Turn ${turn}: say hello.`;
+
+  const sdkRound = async (): Promise<ConcurrencyRound> => {
+    await using codex = new AsyncCodex({ codexHome: env.codexHome, cwd: env.workdir });
+    const started = await Promise.all(range(threads).map(() => codex.threadStart()));
+    // Awaited here, not returned as a promise: the runtime is disposed when this function returns.
+    return await measure(() => Promise.all(started.map(async (thread) => {
+      for (let turn = 0; turn < turnsPerThread; turn += 1) await thread.run(prompt(turn));
+    })));
+  };
+  const rawRound = async (): Promise<ConcurrencyRound> => {
+    const raw = new RawDriver({ command: env.codexPath, env: env.runtimeEnv, cwd: env.workdir });
+    try {
+      await raw.initialize();
       const started = await Promise.all(range(threads).map(() => raw.threadStart()));
-      const ms = await timeMs(() => Promise.all(started.map(async (threadId) => {
-        for (let turn = 0; turn < turnsPerThread; turn += 1) await raw.runTurn(threadId, `Turn ${turn}: say hello.`);
+      return await measure(() => Promise.all(started.map(async (threadId) => {
+        for (let turn = 0; turn < turnsPerThread; turn += 1) await raw.runTurn(threadId, prompt(turn));
       })));
-      return turns / (ms / 1000);
-    };
-    await sdkRound();
-    await rawRound();
-    const { first: sdk, second: rawRates } = await alternate(options.rounds, sdkRound, rawRound);
-    const summary = { sdk: summarize(sdk), raw: summarize(rawRates) };
-    return { threads, turnsPerThread, ...summary, ratio: summary.sdk.median / summary.raw.median, samples: { sdk, raw: rawRates } };
-  } finally {
-    await raw.close();
-  }
+    } finally {
+      await raw.close();
+    }
+  };
+
+  await sdkRound();
+  await rawRound();
+  const { first: sdk, second: raw } = await alternate(options.rounds, sdkRound, rawRound);
+  const summary = { sdk: summarize(sdk.map((round) => round.turnsPerSecond)), raw: summarize(raw.map((round) => round.turnsPerSecond)) };
+  return {
+    threads,
+    turnsPerThread,
+    ...summary,
+    ratio: summary.sdk.median / summary.raw.median,
+    clientCpuMsPerTurn: { sdk: median(sdk.map((round) => round.clientCpuMsPerTurn)), raw: median(raw.map((round) => round.clientCpuMsPerTurn)) },
+    rounds: { sdk, raw },
+  };
 }

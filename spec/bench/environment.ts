@@ -45,8 +45,13 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
     if (model.child.exitCode === null && model.child.signalCode === null) await once(model.child, "exit");
     await rm(root, { recursive: true, force: true });
   };
-  await Promise.all([mkdir(codexHome), mkdir(workdir)]);
-  await writeFile(join(codexHome, "config.toml"), offlineConfigToml(model.baseUrl));
+  try {
+    await Promise.all([mkdir(codexHome), mkdir(workdir)]);
+    await writeFile(join(codexHome, "config.toml"), offlineConfigToml(model.baseUrl));
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const binary = resolveCodexBinary({ env: process.env });
   const runtimeEnv = { ...process.env, CODEX_HOME: codexHome, ...binary.env };
   return { baseUrl: model.baseUrl, codexHome, workdir, codexPath: binary.path, runtimeEnv, close, [Symbol.asyncDispose]: close };

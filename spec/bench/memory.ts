@@ -44,7 +44,8 @@ export interface MemoryResult {
 export async function benchMemory(env: BenchEnvironment, options: MemoryOptions): Promise<MemoryResult> {
   await using codex = new AsyncCodex({ codexHome: env.codexHome, cwd: env.workdir });
   await codex.start();
-  const samples: MemorySample[] = [sample(0)];
+  const first = sample(0);
+  const samples: MemorySample[] = [first];
   const every = Math.max(1, Math.floor(options.turns / options.samples));
   let thread = await codex.threadStart();
   for (let turn = 1; turn <= options.turns; turn += 1) {
@@ -52,9 +53,9 @@ export async function benchMemory(env: BenchEnvironment, options: MemoryOptions)
     await thread.run(`Turn ${turn}: say hello.`);
     if (turn % every === 0 || turn === options.turns) samples.push(sample(turn));
   }
-  const warmUp = samples[1] ?? samples[0]!;
-  const last = samples.at(-1)!;
-  const middle = samples.reduce((best, s) => (Math.abs(s.turns - options.turns / 2) < Math.abs(best.turns - options.turns / 2) ? s : best));
+  const warmUp = samples[1] ?? first;
+  const last = samples.at(-1) ?? first;
+  const middle = samples.find((s) => s.turns >= options.turns / 2) ?? last;
   return {
     turns: options.turns,
     samples,

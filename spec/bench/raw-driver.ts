@@ -48,6 +48,11 @@ export class RawDriver {
     this.#child.stderr.resume();
   }
 
+  /** The runtime's process id. */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** Sends a request and resolves with its result (rejects on an error response). */
   request(method: string, params?: unknown): Promise<unknown> {
     const id = this.#nextId++;

@@ -68,6 +68,8 @@ export interface Report {
   mode: "full" | "quick";
   machine: Machine;
   rows: Row[];
+  /** Lines printed under the table: measurements that have no target of their own. */
+  notes: string[];
   /** Each benchmark's full result (every sample), by benchmark. */
   details: Record<string, unknown>;
 }
@@ -125,7 +127,8 @@ export function formatTable(report: Report): string {
   const widths = cells[0]!.map((_, column) => Math.max(...cells.map((line) => (line[column] ?? "").length)));
   const lines = cells.map((line) => line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd());
   lines.splice(1, 0, widths.map((width) => "-".repeat(width)).join("  "));
-  return [...header, "", ...lines].join("\n");
+  const legend = "Ratio: SDK ÷ baseline (medians), except row 6: official SDK ÷ ours. Memory: this process, after a full GC.";
+  return [...header, "", ...lines, "", legend, ...report.notes].join("\n");
 }
 
 /** A number with thousands separators and precision suited to its size. */

@@ -33,10 +33,10 @@ type BenchmarkId = (typeof BENCHMARKS)[number];
 
 const SIZES = {
   full: {
-    coldStarts: 15,
+    coldStarts: 20,
     warmTurns: 50,
     streaming: { notifications: 200_000, turns: 16, rounds: 5 },
-    concurrency: { threads: 16, turnsPerThread: 5, rounds: 3 },
+    concurrency: { threads: 16, turnsPerThread: 5, rounds: 8 },
     memory: { turns: 1000, turnsPerThread: 100, samples: 10 },
     officialTurns: 20,
   },
@@ -61,7 +61,11 @@ async function main(): Promise<void> {
   const out = values.out ?? (mode === "full" && only.length === BENCHMARKS.length ? DEFAULT_OUT : undefined);
 
   const rows: Row[] = [];
+  const notes: string[] = [];
   const details: Record<string, unknown> = {};
+  const cpuNote = (what: string, cpu: { sdk: number; raw: number }): void => {
+    notes.push(`Client CPU per turn, ${what}: SDK ${cpu.sdk.toFixed(2)} ms, raw driver ${cpu.raw.toFixed(2)} ms (this process only).`);
+  };
   const progress = (text: string): void => void process.stderr.write(`[bench] ${text}\n`);
   const run = async (id: BenchmarkId, fn: () => Promise<void>): Promise<void> => {
     if (!only.includes(id)) return;
@@ -84,6 +88,11 @@ async function main(): Promise<void> {
   await run("warmTurn", () => withEnvironment(async (env) => {
     const result = await benchWarmTurn(env, sizes.warmTurns);
     details.warmTurn = result;
+    cpuNote("sequential", result.clientCpuMsPerTurn);
+    const { sdk: runtimeSdk, raw: runtimeRaw } = result.runtimeCpuMsPerTurn;
+    if (runtimeSdk !== null && runtimeRaw !== null) {
+      notes.push(`Runtime CPU per turn, sequential: ${runtimeSdk.toFixed(1)} ms under the SDK, ${runtimeRaw.toFixed(1)} ms under the raw driver.`);
+    }
     rows.push(row({
       id: "warmTurn", name: `2. Warm turn: thread.run(), ${sizes.warmTurns} sequential`, unit: "ms",
       sdk: result.sdk.median, baseline: result.raw.median, baselineName: "raw driver", ratio: result.ratio,
@@ -110,6 +119,7 @@ async function main(): Promise<void> {
   await run("concurrency", () => withEnvironment(async (env) => {
     const result = await benchConcurrency(env, sizes.concurrency);
     details.concurrency = result;
+    cpuNote("concurrent", result.clientCpuMsPerTurn);
     rows.push(row({
       id: "concurrency", name: `4. Concurrency: ${result.threads} threads × ${result.turnsPerThread} turns`, unit: "turns/s",
       sdk: result.sdk.median, baseline: result.raw.median, baselineName: "raw driver", ratio: result.ratio,
@@ -145,7 +155,7 @@ async function main(): Promise<void> {
     }));
   }
 
-  const report: Report = { generatedAt: new Date().toISOString(), mode, machine: describeMachine(runtimeVersion()), rows, details };
+  const report: Report = { generatedAt: new Date().toISOString(), mode, machine: describeMachine(runtimeVersion()), rows, notes, details };
   process.stdout.write(`${formatTable(report)}\n`);
   if (out === undefined) {
     progress("results not written (quick or partial run without --out)");

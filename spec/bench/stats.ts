@@ -5,6 +5,7 @@
  * @module
  */
 
+import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -35,16 +36,23 @@ export function summarize(values: readonly number[]): Summary {
 }
 
 /**
- * Runs `first` and `second` alternately, `rounds` times each, starting with `first`, and returns
- * what each produced. Alternating makes slow drift of the machine (thermal, neighbours) hit both
- * sides alike, so the ratio of the medians stays meaningful when absolute times wander.
+ * Runs `first` and `second` alternately, `rounds` times each, and returns what each produced.
+ * The order flips every round (first, second, second, first, first, …): alternating makes slow
+ * drift of the machine (thermal, neighbours, a runtime accumulating state) hit both sides alike,
+ * and flipping also cancels any advantage of going first, so the ratio of the medians stays
+ * meaningful when absolute times wander.
  */
 export async function alternate<A, B>(rounds: number, first: (round: number) => Promise<A>, second: (round: number) => Promise<B>): Promise<{ first: A[]; second: B[] }> {
   const firstResults: A[] = [];
   const secondResults: B[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    firstResults.push(await first(round));
-    secondResults.push(await second(round));
+    if (round % 2 === 0) {
+      firstResults.push(await first(round));
+      secondResults.push(await second(round));
+    } else {
+      secondResults.push(await second(round));
+      firstResults.push(await first(round));
+    }
   }
   return { first: firstResults, second: secondResults };
 }
@@ -71,6 +79,26 @@ export async function measureCpuAndWall(fn: () => Promise<unknown>): Promise<Cpu
   const cpu = process.cpuUsage(cpuBefore);
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
+
+/**
+ * CPU time (user + system) a child process has used so far, in ms, read from `/proc`; `undefined`
+ * where there is no `/proc` (not Linux) or the process is gone. Resolution: one clock tick (10 ms).
+ */
+export function childCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces), from field 3 on: utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * (1000 / CLOCK_TICKS_PER_SECOND) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `sysconf(_SC_CLK_TCK)`, which is 100 on every Linux Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 let gcFunction: (() => void) | undefined;
 

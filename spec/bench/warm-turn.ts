@@ -9,15 +9,19 @@
 import { AsyncCodex } from "../../lib/index.js";
 import type { BenchEnvironment } from "./environment.js";
 import { RawDriver } from "./raw-driver.js";
-import { alternate, type Summary, summarize, timeMs } from "./stats.js";
+import { alternate, childCpuMs, type CpuAndWall, measureCpuAndWall, median, type Summary, summarize } from "./stats.js";
 
-/** Per-turn times in ms. */
+/** Per-turn wall times in ms. */
 export interface WarmTurnResult {
   sdk: Summary;
   raw: Summary;
   /** Median SDK turn over median raw turn. */
   ratio: number;
-  samples: { sdk: number[]; raw: number[] };
+  /** Median CPU this (client) process spent per turn, in ms: the driver's own cost, free of the runtime's noise. */
+  clientCpuMsPerTurn: { sdk: number; raw: number };
+  /** CPU each side's runtime process spent per measured turn, in ms (Linux only, else null). */
+  runtimeCpuMsPerTurn: { sdk: number | null; raw: number | null };
+  samples: { sdk: CpuAndWall[]; raw: CpuAndWall[] };
 }
 
 /** Untimed turns on each side first: a fresh runtime's first turns are slower (~100 ms). */
@@ -31,12 +35,21 @@ export async function benchWarmTurn(env: BenchEnvironment, turns: number): Promi
     const thread = await codex.threadStart();
     await raw.initialize();
     const rawThread = await raw.threadStart();
-    const sdkTurn = (): Promise<number> => timeMs(() => thread.run("Say hello."));
-    const rawTurn = (): Promise<number> => timeMs(() => raw.runTurn(rawThread, "Say hello."));
+    const sdkTurn = (): Promise<CpuAndWall> => measureCpuAndWall(() => thread.run("Say hello."));
+    const rawTurn = (): Promise<CpuAndWall> => measureCpuAndWall(() => raw.runTurn(rawThread, "Say hello."));
     await alternate(WARM_UP_TURNS, sdkTurn, rawTurn);
-    const { first: sdk, second: rawTimes } = await alternate(turns, sdkTurn, rawTurn);
-    const summary = { sdk: summarize(sdk), raw: summarize(rawTimes) };
-    return { ...summary, ratio: summary.sdk.median / summary.raw.median, samples: { sdk, raw: rawTimes } };
+    const runtimeCpuBefore = { sdk: childCpuMs(codex.pid), raw: childCpuMs(raw.pid) };
+    const { first: sdk, second: rawTurns } = await alternate(turns, sdkTurn, rawTurn);
+    const perTurn = (before: number | undefined, after: number | undefined): number | null =>
+      before === undefined || after === undefined ? null : (after - before) / turns;
+    const summary = { sdk: summarize(sdk.map((turn) => turn.wallMs)), raw: summarize(rawTurns.map((turn) => turn.wallMs)) };
+    return {
+      ...summary,
+      ratio: summary.sdk.median / summary.raw.median,
+      clientCpuMsPerTurn: { sdk: median(sdk.map((turn) => turn.cpuMs)), raw: median(rawTurns.map((turn) => turn.cpuMs)) },
+      runtimeCpuMsPerTurn: { sdk: perTurn(runtimeCpuBefore.sdk, childCpuMs(codex.pid)), raw: perTurn(runtimeCpuBefore.raw, childCpuMs(raw.pid)) },
+      samples: { sdk, raw: rawTurns },
+    };
   } finally {
     await raw.close();
   }
