@@ -26,7 +26,9 @@ for await (const n of counting) {
 }
 
 const slow = await thread.turn("Write a very long essay.");
+// Interrupt as soon as the model starts answering; the turn then completes as "interrupted".
 // A signal works too: thread.turn(input, { signal: AbortSignal.timeout(5_000) }) interrupts on timeout.
-setTimeout(() => void slow.interrupt(), 200);
-const result = await slow.run();
-console.log(`slow turn ended: ${result.status}`);
+for await (const n of slow) {
+  if (n.method === "item/started" && n.params.item.type === "agentMessage") await slow.interrupt();
+  if (n.method === "turn/completed") console.log(`slow turn ended: ${n.params.turn.status}`);
+}
