@@ -35,6 +35,7 @@ export interface CodexErrorOptions {
 
 /** Base class of every error the SDK throws. */
 export class CodexError extends Error {
+  /** Always `"CodexError"`. */
   override name = "CodexError";
   constructor(message: string, options?: CodexErrorOptions) {
     super(message, options);
@@ -46,6 +47,7 @@ export class CodexError extends Error {
  * specific subclass for the code, so `catch (e) { if (e instanceof InvalidParamsError) … }` works.
  */
 export class JsonRpcError extends CodexError {
+  /** Always `"JsonRpcError"`. */
   override name = "JsonRpcError";
   /** The JSON-RPC error code, e.g. -32600. */
   readonly code: number;
@@ -88,30 +90,37 @@ export class JsonRpcError extends CodexError {
 
 /** -32700: the runtime could not parse what the SDK sent. */
 export class ParseError extends JsonRpcError {
+  /** Always `"ParseError"`. */
   override name = "ParseError";
 }
 /** -32600: the runtime rejected the request (also: unknown method, wrong parameter type, no active turn). */
 export class InvalidRequestError extends JsonRpcError {
+  /** Always `"InvalidRequestError"`. */
   override name = "InvalidRequestError";
 }
 /** -32601: the runtime does not know the method. */
 export class MethodNotFoundError extends JsonRpcError {
+  /** Always `"MethodNotFoundError"`. */
   override name = "MethodNotFoundError";
 }
 /** -32602: the parameters were invalid. */
 export class InvalidParamsError extends JsonRpcError {
+  /** Always `"InvalidParamsError"`. */
   override name = "InvalidParamsError";
 }
 /** -32603: the runtime failed internally. */
 export class InternalRpcError extends JsonRpcError {
+  /** Always `"InternalRpcError"`. */
   override name = "InternalRpcError";
 }
 /** The runtime is overloaded (-32001 "Server overloaded; retry later."): retry with backoff. */
 export class ServerBusyError extends JsonRpcError {
+  /** Always `"ServerBusyError"`. */
   override name = "ServerBusyError";
 }
 /** The runtime gave up after its own retries on an overloaded upstream. */
 export class RetryLimitExceededError extends ServerBusyError {
+  /** Always `"RetryLimitExceededError"`. */
   override name = "RetryLimitExceededError";
 }
 
@@ -158,9 +167,13 @@ export interface TransportClosedDetails {
 
 /** The runtime exited or its connection closed; pending and later calls on that connection fail with this. */
 export class TransportClosedError extends CodexError {
+  /** Always `"TransportClosedError"`. */
   override name = "TransportClosedError";
+  /** The runtime's exit code, or `null` when it was killed by a signal or has not exited. */
   readonly exitCode: number | null;
+  /** The signal that killed the runtime, if any. */
   readonly signal: NodeJS.Signals | null;
+  /** The last lines the runtime wrote to stderr (secrets redacted), for diagnosis. */
   readonly stderrTail: string;
 
   constructor(details: TransportClosedDetails, options?: CodexErrorOptions) {
@@ -175,8 +188,11 @@ export class TransportClosedError extends CodexError {
 
 /** A request got no answer within its timeout. The request may still run on the runtime. */
 export class RequestTimeoutError extends CodexError {
+  /** Always `"RequestTimeoutError"`. */
   override name = "RequestTimeoutError";
+  /** The method of the request that got no answer. */
   readonly method: string;
+  /** How long it waited, in ms. */
   readonly timeoutMs: number;
   constructor(method: string, timeoutMs: number) {
     super(`${method}: no response within ${timeoutMs} ms (requestTimeoutMs)`);
@@ -187,8 +203,11 @@ export class RequestTimeoutError extends CodexError {
 
 /** A turn sent no notification for `turnIdleTimeoutMs`; the SDK interrupted it. */
 export class TurnTimeoutError extends CodexError {
+  /** Always `"TurnTimeoutError"`. */
   override name = "TurnTimeoutError";
+  /** The turn that was interrupted. */
   readonly turnId: string;
+  /** How long the turn was silent, in ms: the `turnIdleTimeoutMs` in force. */
   readonly idleMs: number;
   constructor(turnId: string, idleMs: number) {
     super(`Turn ${turnId} sent nothing for ${idleMs} ms (turnIdleTimeoutMs); it was interrupted`);
@@ -199,6 +218,7 @@ export class TurnTimeoutError extends CodexError {
 
 /** No Codex runtime binary could be found to start. */
 export class CodexNotFoundError extends CodexError {
+  /** Always `"CodexNotFoundError"`. */
   override name = "CodexNotFoundError";
   /** Every path that was tried, in order. */
   readonly triedPaths: readonly string[];
@@ -213,6 +233,7 @@ export class CodexNotFoundError extends CodexError {
  * or a message missing a field the SDK reads. `path` names the offending field when there is one.
  */
 export class ProtocolError extends CodexError {
+  /** Always `"ProtocolError"`. */
   override name = "ProtocolError";
   /** The method of the offending message, when known. */
   readonly method: string | undefined;
@@ -227,11 +248,17 @@ export class ProtocolError extends CodexError {
 
 /** A turn's final response is not JSON, or not valid against the turn's `outputSchema`. */
 export class StructuredOutputError extends CodexError {
+  /** Always `"StructuredOutputError"`. */
   override name = "StructuredOutputError";
   /** The final response as the model wrote it. */
   readonly rawText: string;
   /** What did not match, by dotted path (empty when the text is not JSON at all). */
-  readonly issues: ReadonlyArray<{ path: string; message: string }>;
+  readonly issues: ReadonlyArray<{
+    /** Dotted path of the offending value; `""` for the whole answer. */
+    path: string;
+    /** What is wrong with it. */
+    message: string;
+  }>;
   constructor(message: string, rawText: string, issues: ReadonlyArray<{ path: string; message: string }>) {
     super(message);
     this.rawText = rawText;
@@ -241,6 +268,7 @@ export class StructuredOutputError extends CodexError {
 
 /** A caller passed an argument the SDK cannot send. Nothing reached the runtime. */
 export class InvalidArgumentError extends CodexError {
+  /** Always `"InvalidArgumentError"`. */
   override name = "InvalidArgumentError";
   /** The argument that was wrong, e.g. `"options.sandbox"`. */
   readonly argument: string;

@@ -12,9 +12,18 @@ import type {
  * own fields spread in (`threadId`, `turnId`, `itemId`, and e.g. `command` and `cwd` for commands).
  */
 export type ApprovalRequest =
-  | ({ type: "commandExecution" } & CommandExecutionRequestApprovalParams)
-  | ({ type: "fileChange" } & FileChangeRequestApprovalParams)
-  | ({ type: "permissions" } & PermissionsRequestApprovalParams);
+  | ({
+      /** A command wants to run. */
+      type: "commandExecution";
+    } & CommandExecutionRequestApprovalParams)
+  | ({
+      /** A change to files wants to be applied. */
+      type: "fileChange";
+    } & FileChangeRequestApprovalParams)
+  | ({
+      /** The model asks for more permissions (network, file system). */
+      type: "permissions";
+    } & PermissionsRequestApprovalParams);
 
 /**
  * The answer to an {@link ApprovalRequest}:

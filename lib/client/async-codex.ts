@@ -1,6 +1,6 @@
 import type { GenericSchema } from "valibot";
 import { AsyncQueue } from "../async-queue.js";
-import { type CodexError, CodexError as CodexErrorClass, InvalidArgumentError, type TransportClosedError } from "../errors.js";
+import { type CodexError, CodexError as CodexErrorClass, InvalidArgumentError, TransportClosedError } from "../errors.js";
 import type {
   GetAccountResponse,
   ModelListResponse,
@@ -21,7 +21,7 @@ import { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginCompletions } from "./l
 import type { ServerRequestHandlers } from "./server-requests.js";
 import type { CallOptions, Session, TurnStartOptions } from "./session.js";
 import { Thread } from "./thread.js";
-import { TurnHandle, TurnStream } from "./turn-handle.js";
+import { interruptTurn, TurnHandle, TurnStream } from "./turn-handle.js";
 import { type ThreadOptions, threadParams } from "./wire-params.js";
 
 /** Options of {@link AsyncCodex}. Every one is optional. */
@@ -85,11 +85,14 @@ export interface AsyncCodexOptions {
  */
 export class AsyncCodex implements AsyncDisposable {
   readonly #settings: ConnectionSettings;
-  readonly #subscribers = new Set<AsyncQueue<Notification>>();
+  /** Listeners of `notifications()`, each with what detaches it (from this client and from its signal). */
+  readonly #subscribers = new Map<AsyncQueue<Notification>, () => void>();
   readonly #session: Session;
   readonly #logins = new LoginCompletions();
   readonly #turnIdleTimeoutMs: number | undefined;
   #connecting: Promise<Connection> | undefined;
+  /** Gives up the start in progress (`#connecting`), so `close()` never waits on a runtime that does not answer. */
+  #stopStart: AbortController | undefined;
   #connection: Connection | undefined;
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
@@ -163,8 +166,16 @@ export class AsyncCodex implements AsyncDisposable {
     const connecting = this.#connecting;
     this.#connecting = undefined;
     this.#connection = undefined;
-    for (const subscriber of this.#subscribers) subscriber.end();
-    this.#subscribers.clear();
+    // Without this, a runtime stuck before answering `initialize` would keep close() (and the
+    // process) waiting for requestTimeoutMs. Calls waiting for that start reject with this error.
+    this.#stopStart?.abort(new TransportClosedError({ exitCode: null, signal: null, stderrTail: "", reason: "closed by the client while the runtime was starting" }));
+    this.#stopStart = undefined;
+    // Detached too, not only ended: a listener ended here never calls return(), and its abort
+    // listener would otherwise stay on a long-lived signal.
+    for (const [subscriber, detach] of this.#subscribers) {
+      detach();
+      subscriber.end();
+    }
     const connection = await connecting?.catch(() => undefined);
     await connection?.peer.close();
     if (connection?.peer.closedError) this.#logins.failAll(connection.peer.closedError);
@@ -182,18 +193,18 @@ export class AsyncCodex implements AsyncDisposable {
    */
   notifications(options: CallOptions = {}): AsyncIterable<Notification> {
     const { signal } = options;
-    let onAbort = (): void => {};
-    const queue: AsyncQueue<Notification> = new AsyncQueue(() => {
+    const detach = (): void => {
       this.#subscribers.delete(queue);
       signal?.removeEventListener("abort", onAbort);
-    });
+    };
+    const onAbort = (): void => {
+      detach();
+      queue.abort(signal?.reason);
+    };
+    const queue: AsyncQueue<Notification> = new AsyncQueue(detach);
     if (signal?.aborted) queue.fail(signal.reason);
     else {
-      this.#subscribers.add(queue);
-      onAbort = () => {
-        this.#subscribers.delete(queue);
-        queue.abort(signal?.reason);
-      };
+      this.#subscribers.set(queue, detach);
       signal?.addEventListener("abort", onAbort, { once: true });
     }
     return queue;
@@ -305,13 +316,31 @@ export class AsyncCodex implements AsyncDisposable {
       .then((result) => validate<TurnStartResponse>(TurnStartResponseSchema, result, "turn/start response"));
     try {
       const { turn } = await raceAbort(response, signal);
-      const stream = new TurnStream({ onLeave: () => connection.router.unregister(turn.id, stream), onApproval });
+      const stream = new TurnStream({
+        onLeave: () => connection.router.unregister(turn.id, stream),
+        onApproval,
+        whenActive: () => connection.router.whenActive(turn.id),
+      });
       connection.router.register(start, turn.id, stream);
       return new TurnHandle<Output>(this.#session, params.threadId, turn.id, stream, { signal, idleTimeoutMs: this.#turnIdleTimeoutMs, outputSchema });
     } catch (error) {
-      connection.router.endStart(start);
       if (signal?.aborted) {
-        response.then(({ turn }) => connection.peer.request("turn/interrupt", { threadId: params.threadId, turnId: turn.id })).catch(() => {});
+        // The turn exists once turn/start is answered and must be interrupted; the runtime may refuse
+        // until the turn shows up (perhaps in notifications already held back for this start), so
+        // the start is released only once the answer names the turn.
+        response
+          .then(
+            ({ turn }) => {
+              const activated = connection.router.whenActive(turn.id);
+              connection.router.endStart(start);
+              return interruptTurn(() => connection.peer.request("turn/interrupt", { threadId: params.threadId, turnId: turn.id }), activated);
+            },
+            () => connection.router.endStart(start),
+          )
+          // Reported, not swallowed: a lost interrupt leaves the turn running on the runtime.
+          .catch((interruptError: Error) => this.#settings.onError(interruptError));
+      } else {
+        connection.router.endStart(start);
       }
       throw error;
     }
@@ -319,9 +348,13 @@ export class AsyncCodex implements AsyncDisposable {
 
   /** The current runtime, started once however many calls wait for it. */
   #connect(signal: AbortSignal | undefined): Promise<Connection> {
+    // Checked first: a call cancelled before it began must not spawn a runtime.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.#connecting) {
-      const connecting = openConnection(this.#settings, (connection, error) => this.#onClosed(connection, error));
+      const stopStart = new AbortController();
+      const connecting = openConnection(this.#settings, (connection, error) => this.#onClosed(connection, error), stopStart.signal);
       this.#connecting = connecting;
+      this.#stopStart = stopStart;
       connecting.then(
         (connection) => {
           if (this.#connecting === connecting) this.#connection = connection;
@@ -343,7 +376,7 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   #broadcast(notification: Notification): void {
-    for (const subscriber of this.#subscribers) subscriber.push(notification);
+    for (const subscriber of this.#subscribers.keys()) subscriber.push(notification);
   }
 }
 

@@ -74,8 +74,14 @@ export const DEFAULT_CLIENT_INFO: ClientInfo = { name: "codex_app_sdk", title: "
  * before the error propagates, so a failed start leaves nothing running.
  *
  * @param onClose called once if the runtime exits or the connection closes later.
+ * @param signal aborting it gives up the start: the handshake stops waiting and the process is
+ *   closed at once, instead of after `requestTimeoutMs` (a runtime that never answers `initialize`).
  */
-export async function openConnection(settings: ConnectionSettings, onClose: (connection: Connection, error: TransportClosedError) => void): Promise<Connection> {
+export async function openConnection(
+  settings: ConnectionSettings,
+  onClose: (connection: Connection, error: TransportClosedError) => void,
+  signal?: AbortSignal,
+): Promise<Connection> {
   const binary = resolveCodexBinary({ codexBin: settings.codexBin, env: settings.env });
   const transport = new ProcessTransport({
     command: binary.path,
@@ -112,8 +118,9 @@ export async function openConnection(settings: ConnectionSettings, onClose: (con
   serverRequests.attach(peer);
   try {
     await peer.start();
+    signal?.throwIfAborted();
     const params = { clientInfo: settings.clientInfo, capabilities: { experimentalApi: settings.experimentalApi } };
-    const response = validate<InitializeResponse>(InitializeResponseSchema, await peer.request("initialize", params), "initialize response");
+    const response = validate<InitializeResponse>(InitializeResponseSchema, await peer.request("initialize", params, { signal }), "initialize response");
     peer.notify("initialized");
     connection = { peer, router, metadata: toMetadata(response), pid: transport.pid };
     return connection;

@@ -5,29 +5,41 @@ import type { UserInput } from "../protocol/generated/v2/index.js";
 
 /** Plain text. */
 export interface TextInput {
+  /** Always `"text"`. */
   type: "text";
+  /** The text. */
   text: string;
 }
 /** An image by URL; prefer a `data:image/…;base64,…` URL. */
 export interface ImageInput {
+  /** Always `"image"`. */
   type: "image";
+  /** The image's URL: `https://…`, or a `data:image/…;base64,…` URL. */
   url: string;
 }
 /** An image file, by a path absolute or relative to the current directory; the runtime reads and inlines it. */
 export interface LocalImageInput {
+  /** Always `"localImage"`. */
   type: "localImage";
+  /** The image file; it must exist when the turn starts. */
   path: string;
 }
 /** A skill: the runtime injects the skill file's instructions. */
 export interface SkillInput {
+  /** Always `"skill"`. */
   type: "skill";
+  /** The skill's name. */
   name: string;
+  /** The path of the skill's file. */
   path: string;
 }
 /** A mention of a file or resource by name and path. */
 export interface MentionInput {
+  /** Always `"mention"`. */
   type: "mention";
+  /** The name shown for the file or resource. */
   name: string;
+  /** Its path. */
   path: string;
 }
 

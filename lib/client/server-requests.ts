@@ -19,20 +19,37 @@ import type {
 export type ServerRequestMethod = ServerRequest["method"];
 
 /** The params of the server request `M`. */
-export type ServerRequestParams<M extends ServerRequestMethod> = Extract<ServerRequest, { method: M }>["params"];
+export type ServerRequestParams<M extends ServerRequestMethod> = Extract<
+  ServerRequest,
+  {
+    /** The request's method. */
+    method: M;
+  }
+>["params"];
 
 /** The response each server request expects. A method missing here fails to type-check. */
 export interface ServerRequestResponses {
+  /** Approve or decline a command (also answered by `onApproval`). */
   "item/commandExecution/requestApproval": CommandExecutionRequestApprovalResponse;
+  /** Approve or decline a file change (also answered by `onApproval`). */
   "item/fileChange/requestApproval": FileChangeRequestApprovalResponse;
+  /** Grant or refuse extra permissions (also answered by `onApproval`). */
   "item/permissions/requestApproval": PermissionsRequestApprovalResponse;
+  /** Answer questions the model asks the user. */
   "item/tool/requestUserInput": ToolRequestUserInputResponse;
+  /** Answer an MCP server's request for input. */
   "mcpServer/elicitation/request": McpServerElicitationRequestResponse;
+  /** Run a tool the client provides. */
   "item/tool/call": DynamicToolCallResponse;
+  /** Give the runtime fresh ChatGPT tokens. */
   "account/chatgptAuthTokens/refresh": ChatgptAuthTokensRefreshResponse;
+  /** Produce an attestation for the runtime. */
   "attestation/generate": AttestationGenerateResponse;
+  /** Tell the runtime the current time. */
   "currentTime/read": CurrentTimeReadResponse;
+  /** Legacy (v1) patch approval. */
   applyPatchApproval: ApplyPatchApprovalResponse;
+  /** Legacy (v1) command approval. */
   execCommandApproval: ExecCommandApprovalResponse;
 }
 

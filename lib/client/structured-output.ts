@@ -13,7 +13,10 @@ export type JsonSchema = { [key: string]: JsonValue };
 export type OutputSchema = JsonSchema | v.GenericSchema;
 
 /** The type of `TurnResult.output` for a turn run with options `O`. */
-export type OutputOf<O> = O extends { outputSchema: infer S }
+export type OutputOf<O> = O extends {
+  /** The turn's output schema. */
+  outputSchema: infer S;
+}
   ? S extends v.GenericSchema
     ? v.InferOutput<S>
     : unknown

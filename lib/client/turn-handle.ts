@@ -1,8 +1,10 @@
 import { AsyncQueue } from "../async-queue.js";
-import { CodexError, TurnTimeoutError } from "../errors.js";
+import { redactSecrets } from "../redact.js";
+import { CodexError, InvalidRequestError, TurnTimeoutError } from "../errors.js";
 import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
+import { raceAbort } from "./abort.js";
 import type { ApprovalHandler } from "./approvals.js";
 import { type Input, toWireInput } from "./inputs.js";
 import type { CallOptions, Session } from "./session.js";
@@ -20,6 +22,11 @@ export interface TurnStreamOptions {
   onLeave(): void;
   /** The turn's own approval handler, if it has one. */
   onApproval?: ApprovalHandler | undefined;
+  /**
+   * Resolves `true` at the turn's next notification, `false` if that is its end (the router's
+   * `whenActive`); asked only while the stream has seen nothing of the turn. Default: `true` at once.
+   */
+  whenActive?: (() => Promise<boolean>) | undefined;
 }
 
 /**
@@ -32,12 +39,24 @@ export class TurnStream implements TurnSink {
   readonly onApproval: ApprovalHandler | undefined;
   readonly #onLeave: () => void;
   readonly #onFinish: Array<() => void> = [];
+  readonly #whenActive: () => Promise<boolean>;
   #watchdog: NodeJS.Timeout | undefined;
+  #seen = false;
 
   constructor(options: TurnStreamOptions) {
     this.#onLeave = options.onLeave;
     this.onApproval = options.onApproval;
+    this.#whenActive = options.whenActive ?? (() => Promise.resolve(true));
     this.queue = new AsyncQueue(() => this.#leave());
+  }
+
+  /**
+   * While the stream has seen nothing of the turn (it may not have started on the runtime yet):
+   * a promise of its first sign of life, `true` when the runtime shows it running, `false` when it
+   * ended. The router keeps watching after the consumer left. `undefined` once anything was seen.
+   */
+  activated(): Promise<boolean> | undefined {
+    return this.#seen ? undefined : this.#whenActive();
   }
 
   /** Calls `onIdle` once no notification has arrived for `idleTimeoutMs`, unless the stream finished first. */
@@ -49,6 +68,7 @@ export class TurnStream implements TurnSink {
 
   push(notification: Notification): void {
     this.#watchdog?.refresh();
+    this.#seen = true;
     this.queue.push(notification);
     if (notification.method === "turn/completed") {
       this.queue.end();
@@ -57,6 +77,7 @@ export class TurnStream implements TurnSink {
   }
 
   fail(error: unknown): void {
+    this.#seen = true;
     this.queue.fail(error);
     this.#finish();
   }
@@ -79,6 +100,23 @@ export class TurnStream implements TurnSink {
 
   #finish(): void {
     for (const callback of this.#onFinish.splice(0)) callback();
+  }
+}
+
+/**
+ * Sends `turn/interrupt` with `send`. The runtime answers `turn/start` before the turn is active,
+ * and until it is, refuses to interrupt it ("no active turn to interrupt"): an interrupt sent in that
+ * window would be lost and the turn would run on. So when `activated` is given (nothing of the turn
+ * was seen yet when the interrupt was asked for), such a refusal is retried once the turn shows
+ * up. Not waited for up front: a turn joined while running may show nothing for a long time.
+ */
+export async function interruptTurn<T>(send: () => Promise<T>, activated: Promise<boolean> | undefined, signal?: AbortSignal): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    const notStartedYet = error instanceof InvalidRequestError && /no active turn/i.test(error.rpcMessage);
+    if (!notStartedYet || activated === undefined || !(await raceAbort(activated, signal))) throw error;
+    return send();
   }
 }
 
@@ -137,6 +175,10 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
     }
   }
 
+  /**
+   * Yields the turn's notifications as they arrive, ending right after `turn/completed`.
+   * @throws {CodexError} if the handle was already iterated or run.
+   */
   [Symbol.asyncIterator](): AsyncIterator<Notification> {
     if (this.#consumed) {
       throw new CodexError(`Turn ${this.id} was already consumed: iterate a TurnHandle, or call run(), once`);
@@ -163,15 +205,25 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
     return this.#session.request("turn/steer", params, TurnSteerResponseSchema, options);
   }
 
-  /** Asks the runtime to stop the turn; it then completes with status `"interrupted"`. */
+  /**
+   * Asks the runtime to stop the turn; it then completes with status `"interrupted"`. Also right
+   * after `turn()` returned, when the runtime has not started the turn yet and refuses at first.
+   */
   interrupt(options: CallOptions = {}): Promise<TurnInterruptResponse> {
-    return this.#session.request("turn/interrupt", { threadId: this.threadId, turnId: this.id }, ObjectSchema, options);
+    return this.#interrupt(this.#stream.activated(), options);
   }
 
   /** Gives up on the turn: the consumer gets `reason` at once, and the runtime is asked to interrupt. */
   #stop(reason: unknown): void {
+    // Asked before the stream is left: afterwards the stream no longer sees the turn's notifications.
+    const activated = this.#stream.activated();
     this.#stream.abort(reason);
-    this.interrupt().catch((error: Error) => this.#session.reportError(error));
+    this.#interrupt(activated).catch((error: Error) => this.#session.reportError(error));
+  }
+
+  #interrupt(activated: Promise<boolean> | undefined, options: CallOptions = {}): Promise<TurnInterruptResponse> {
+    const send = (): Promise<TurnInterruptResponse> => this.#session.request("turn/interrupt", { threadId: this.threadId, turnId: this.id }, ObjectSchema, options);
+    return interruptTurn(send, activated, options.signal);
   }
 
   async *#iterate(): AsyncGenerator<Notification, void, undefined> {
@@ -203,7 +255,8 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
       id: turn.id,
       threadId: this.threadId,
       status: turn.status,
-      error: turn.error ?? null,
+      // The provider's error text may quote what it was sent, e.g. a rejected key.
+      error: turn.error ? { ...turn.error, message: redactSecrets(turn.error.message) } : null,
       startedAt: turn.startedAt ?? null,
       completedAt: turn.completedAt ?? null,
       durationMs: turn.durationMs ?? null,

@@ -40,6 +40,7 @@ export interface TurnResult<Output = undefined> {
 
 /** A turn ended with status `"failed"`: the model call failed, or the runtime gave up. */
 export class TurnFailedError extends CodexError {
+  /** Always `"TurnFailedError"`. */
   override name = "TurnFailedError";
   /** The failed turn's result, with whatever items it completed. */
   readonly result: TurnResult<unknown>;

@@ -31,6 +31,7 @@ export class TurnRouter {
   readonly #turns = new Map<string, TurnSink>();
   readonly #starts = new Map<string, Set<PendingStart>>();
   readonly #early = new Map<string, { threadId: string; notifications: Notification[] }>();
+  readonly #activation = new Map<string, Array<(active: boolean) => void>>();
   readonly #unclaimed: (notification: Notification) => void;
 
   /** @param unclaimed receives every notification that belongs to no registered turn. */
@@ -38,14 +39,15 @@ export class TurnRouter {
     this.#unclaimed = unclaimed;
   }
 
-  /** Routing entries currently held (turns, starts in flight, held-back turns); 0 when idle. */
+  /** Routing entries currently held (turns, starts in flight, held-back turns, interrupts waiting for a turn's next notification); 0 when idle. */
   get size(): number {
-    return this.#turns.size + this.#starts.size + this.#early.size;
+    return this.#turns.size + this.#starts.size + this.#early.size + this.#activation.size;
   }
 
   dispatch(notification: Notification): void {
     const turnId = notificationTurnId(notification.params);
     if (turnId !== undefined) {
+      this.#settleActivation(turnId, notification.method);
       const sink = this.#turns.get(turnId);
       if (sink) {
         if (notification.method === "turn/completed") this.#turns.delete(turnId);
@@ -105,6 +107,23 @@ export class TurnRouter {
     return starts ? [...starts].find((start) => start.onApproval)?.onApproval : undefined;
   }
 
+  /**
+   * Resolves `true` once the runtime shows the turn running: at its next notification (or at once
+   * when notifications of it are held back for a start in flight); `false` if that is its
+   * `turn/completed` or the connection dies. The runtime answers `turn/start` before the turn is
+   * active and refuses `turn/interrupt` until then ("no active turn to interrupt"); an interrupt
+   * refused in that window is retried at this (see `interruptTurn`).
+   */
+  whenActive(turnId: string): Promise<boolean> {
+    const held = this.#early.get(turnId)?.notifications ?? [];
+    if (held.length > 0) return Promise.resolve(!held.some((notification) => notification.method === "turn/completed"));
+    return new Promise((resolve) => {
+      const waiters = this.#activation.get(turnId) ?? [];
+      waiters.push(resolve);
+      this.#activation.set(turnId, waiters);
+    });
+  }
+
   /** Stops routing a turn whose consumer left early. */
   unregister(turnId: string, sink: TurnSink): void {
     if (this.#turns.get(turnId) === sink) this.#turns.delete(turnId);
@@ -117,5 +136,15 @@ export class TurnRouter {
     this.#starts.clear();
     this.#early.clear();
     for (const sink of sinks) sink.fail(error);
+    const waiters = [...this.#activation.values()].flat();
+    this.#activation.clear();
+    for (const resolve of waiters) resolve(false);
+  }
+
+  #settleActivation(turnId: string, method: string): void {
+    const waiters = this.#activation.get(turnId);
+    if (!waiters) return;
+    this.#activation.delete(turnId);
+    for (const resolve of waiters) resolve(method !== "turn/completed");
   }
 }

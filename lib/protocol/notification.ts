@@ -53,18 +53,34 @@ export type ServerRequestOutcome =
  * arrives, before any handler runs, so a UI can show it.
  */
 export interface ServerRequestEvent {
+  /** Always `"sdk/serverRequest"`. */
   method: "sdk/serverRequest";
-  params: { threadId: string | null; turnId: string | null; request: ServerRequest };
+  /** Where the request belongs, and the request itself. */
+  params: {
+    /** The thread it concerns, if any. */
+    threadId: string | null;
+    /** The turn it concerns, if any. */
+    turnId: string | null;
+    /** The request as the runtime sent it (`id`, `method`, `params`). */
+    request: ServerRequest;
+  };
 }
 
 /** SDK event in a turn's stream: how a server request was answered (`response` is what was sent). */
 export interface ServerRequestAnsweredEvent {
+  /** Always `"sdk/serverRequest/answered"`. */
   method: "sdk/serverRequest/answered";
+  /** Which request was answered, and how. */
   params: {
+    /** The thread it concerned, if any. */
     threadId: string | null;
+    /** The turn it concerned, if any. */
     turnId: string | null;
+    /** The runtime's id of the request. */
     requestId: number | string;
+    /** The request's method. */
     requestMethod: ServerRequest["method"];
+    /** Who answered, or why it was refused. */
     outcome: ServerRequestOutcome;
     /** The response sent, or `null` when an error reply was sent. */
     response: unknown;

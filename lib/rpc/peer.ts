@@ -1,5 +1,5 @@
 import { createJSONRPCErrorResponse, type JSONRPCResponse, JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from "json-rpc-2.0";
-import { JsonRpcError, ProtocolError, RequestTimeoutError, TransportClosedError } from "../errors.js";
+import { CodexError, JsonRpcError, ProtocolError, RequestTimeoutError, TransportClosedError } from "../errors.js";
 import type { ErrorReporter, Transport } from "../transport/transport.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
 
@@ -209,7 +209,14 @@ export class RpcPeer {
     try {
       this.#options.onNotification(notification);
     } catch (error) {
-      this.#options.onError(error instanceof Error ? error : new ProtocolError(String(error), { method: notification.method }));
+      // A handler that trips over a malformed notification throws whatever it throws (a TypeError
+      // reading a missing field, say); onError promises typed errors, so wrap anything untyped.
+      if (error instanceof CodexError) this.#options.onError(error);
+      else {
+        const problem = error instanceof Error ? error.message : String(error);
+        const method = notification.method;
+        this.#options.onError(new ProtocolError(`Could not handle the runtime's ${method} notification: ${problem}`, { method }, { cause: error }));
+      }
     }
   }
 

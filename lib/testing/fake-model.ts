@@ -41,6 +41,7 @@ export interface FakeUsage {
  */
 export type FakeReply =
   | {
+      /** An assistant message. */
       type: "text";
       /** The complete message text. */
       text: string;
@@ -57,6 +58,7 @@ export type FakeReply =
       eventDelayMs?: number;
     }
   | {
+      /** A function call. */
       type: "toolCall";
       /** The tool's arguments; sent JSON-encoded, as the Responses API does. */
       arguments: Record<string, unknown>;
@@ -71,6 +73,7 @@ export type FakeReply =
       usage?: FakeUsage;
     }
   | {
+      /** An HTTP error. */
       type: "httpError";
       /** The HTTP status code, e.g. `500` or `429`. */
       status: number;
@@ -80,14 +83,19 @@ export type FakeReply =
       code?: string;
     }
   | {
+      /** A stream that fails. */
       type: "failed";
       /** The error message carried by `response.failed`. */
       message: string;
       /** Default `"server_error"`. */
       code?: string;
     }
-  | { type: "hang" }
   | {
+      /** A stream that never ends. */
+      type: "hang";
+    }
+  | {
+      /** Raw events. */
       type: "events";
       /** Responses-API events; each must have a string `type`, which is also the SSE event name. */
       events: Array<Record<string, unknown>>;

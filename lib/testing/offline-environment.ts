@@ -34,7 +34,12 @@ export interface OfflineEnvironment extends AsyncDisposable {
   /** A temporary, empty directory to use as the threads' working directory. */
   readonly workdir: string;
   /** `codexHome` and `workdir` (as `cwd`), ready to spread into the client's options. */
-  readonly options: { codexHome: string; cwd: string };
+  readonly options: {
+    /** The temporary `CODEX_HOME`. */
+    codexHome: string;
+    /** The temporary working directory. */
+    cwd: string;
+  };
   /** Closes the model if the environment started it and deletes the temporary directories. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -131,8 +131,12 @@ export class ProcessTransport implements Transport {
     } catch (error) {
       // Redact before cutting, so a cut cannot leave the unrecognisable tail of a secret behind.
       const redacted = redactSecrets(line.slice(0, 1000));
-      const preview = redacted.length > 200 ? `${redacted.slice(0, 200)}…` : redacted;
-      this.#report(new ProtocolError(`The runtime wrote a line that is not JSON: ${preview}`, {}, { cause: error }));
+      // Nothing in the report may point into the line, or a 50 MB line would live as long as the
+      // caller keeps the error: the preview is copied (a V8 slice keeps its whole string alive),
+      // and so is the parser's error (V8's SyntaxError keeps the text it failed on).
+      const preview = Buffer.from(redacted.length > 200 ? `${redacted.slice(0, 200)}…` : redacted).toString();
+      const cause = new SyntaxError(redactSecrets((error as Error).message));
+      this.#report(new ProtocolError(`The runtime wrote a line that is not JSON: ${preview}`, {}, { cause }));
       return;
     }
     this.#incoming.push(message);

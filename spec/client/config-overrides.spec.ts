@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { configOverrideArgs } from "../../lib/client/config-overrides.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
+import { assertInvalid } from "../support/assertions.js";
 import { resolveCodexBinary } from "../../lib/transport/codex-binary.js";
 
 /** The `key=value` halves of `-c key=value` pairs, checking every other element is `-c`. */
@@ -18,16 +19,7 @@ function pairs(args: string[]): string[] {
 }
 
 function assertRejects(config: unknown, argument: string, problem: RegExp): void {
-  assert.throws(
-    () => configOverrideArgs(config, "options.config"),
-    (error: unknown) => {
-      assert.ok(error instanceof InvalidArgumentError, String(error));
-      assert.equal(error.argument, argument);
-      assert.ok(error.message.startsWith(`${argument}: `), error.message);
-      assert.match(error.message, problem);
-      return true;
-    },
-  );
+  assertInvalid(() => configOverrideArgs(config, "options.config"), argument, problem);
 }
 
 describe("configOverrideArgs", () => {

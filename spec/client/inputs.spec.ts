@@ -4,22 +4,13 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { describe as describeValue, toWireInput } from "../../lib/client/inputs.js";
-import { InvalidArgumentError } from "../../lib/errors.js";
+import { assertInvalid } from "../support/assertions.js";
 
 const IMAGES = mkdtempSync(join(tmpdir(), "codex-inputs-"));
 after(() => rmSync(IMAGES, { recursive: true, force: true }));
 const IMAGE = join(IMAGES, "shot.png");
 writeFileSync(IMAGE, "not really a png; only its existence is checked");
 
-function assertInvalid(run: () => unknown, argument: string, problem: RegExp): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof InvalidArgumentError, String(error));
-    assert.equal(error.argument, argument);
-    assert.ok(error.message.startsWith(`${argument}: `), error.message);
-    assert.match(error.message, problem);
-    return true;
-  });
-}
 
 describe("toWireInput", () => {
   it("turns a string into one text item with empty text_elements", () => {

@@ -3,17 +3,8 @@ import { describe, it } from "node:test";
 import { ApprovalMode, approvalSettings } from "../../lib/client/approval-mode.js";
 import { Sandbox, threadSandbox, turnSandboxPolicy } from "../../lib/client/sandbox.js";
 import { type ThreadOptions, threadParams, type TurnOptions, turnParams } from "../../lib/client/wire-params.js";
-import { InvalidArgumentError } from "../../lib/errors.js";
+import { assertInvalid } from "../support/assertions.js";
 
-function assertInvalid(run: () => unknown, argument: string, problem: RegExp): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof InvalidArgumentError, String(error));
-    assert.equal(error.argument, argument);
-    assert.ok(error.message.startsWith(`${argument}: `), error.message);
-    assert.match(error.message, problem);
-    return true;
-  });
-}
 
 /** Calls with a value the types forbid, as JavaScript callers can. */
 function threadParamsUnchecked(options: unknown, defaults?: Pick<ThreadOptions, "approvalMode">): Record<string, unknown> {

@@ -14,23 +14,9 @@ import {
 } from "../../lib/errors.js";
 import { type IncomingNotification, RpcPeer, type RpcPeerOptions } from "../../lib/rpc/peer.js";
 import { ProcessTransport } from "../../lib/transport/process-transport.js";
+import { HANG_MS, within } from "../support/assertions.js";
 
 const PEER = fileURLToPath(new URL("../fixtures/scripted-peer.mjs", import.meta.url));
-/** Upper bound on any single wait, only to turn a hang into a failure. */
-const HANG_MS = 5000;
-
-/** Resolves like `promise`, or rejects when it takes longer than {@link HANG_MS}. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`hung waiting for ${what}`)), HANG_MS);
-  });
-  try {
-    return await Promise.race([promise, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The rejection reason of `promise` (fails the test if it resolves or hangs). */
 function rejectionOf(promise: Promise<unknown>, what: string): Promise<unknown> {
@@ -336,7 +322,8 @@ describe("RpcPeer", () => {
   it("reports through onError a handler result that cannot be encoded as JSON, without crashing", async (t) => {
     const { peer, errors } = await startPeer(t);
     peer.setRequestHandler("item/tool/call", () => ({ tokens: 10n }));
-    const error = await rejectionOf(peer.request("ask", { method: "item/tool/call", params: {} }, { timeoutMs: 200 }), "ask");
+    // The fixture never gets a reply, so this times out; long enough that the failed send is reported first, even on a loaded machine.
+    const error = await rejectionOf(peer.request("ask", { method: "item/tool/call", params: {} }, { timeoutMs: 2000 }), "ask");
     assert.ok(error instanceof RequestTimeoutError, "the fixture got no reply");
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof ProtocolError);

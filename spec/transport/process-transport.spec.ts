@@ -3,23 +3,9 @@ import { describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ProtocolError, TransportClosedError } from "../../lib/errors.js";
 import { ProcessTransport, type ProcessTransportOptions } from "../../lib/transport/process-transport.js";
+import { HANG_MS, within } from "../support/assertions.js";
 
 const PEER = fileURLToPath(new URL("../fixtures/scripted-peer.mjs", import.meta.url));
-/** Upper bound on any single wait, only to turn a hang into a failure. */
-const HANG_MS = 5000;
-
-/** Resolves like `promise`, or rejects when it takes longer than {@link HANG_MS}. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`hung waiting for ${what}`)), HANG_MS);
-  });
-  try {
-    return await Promise.race([promise, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 interface Started {
   transport: ProcessTransport;
