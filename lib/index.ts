@@ -15,7 +15,8 @@
  *
  * @module
  */
-export { AsyncCodex, type AsyncCodexOptions } from "./client/async-codex.js";
+export { AsyncCodex } from "./client/async-codex.js";
+export type { AsyncCodexOptions } from "./client/options.js";
 export { ApprovalMode } from "./client/approval-mode.js";
 export type { ApprovalContext, ApprovalDecision, ApprovalHandler, ApprovalRequest } from "./client/approvals.js";
 export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from "./client/login.js";
