@@ -1,6 +1,6 @@
 import { type CodexError, JsonRpcError, ProtocolError } from "../errors.js";
 import type { ServerRequest } from "../protocol/generated/index.js";
-import { type Notification, notificationThreadId, notificationTurnId, type ServerRequestOutcome } from "../protocol/notification.js";
+import { type Notification, notificationThreadId, notificationTurnId, type ServerRequestAnsweredEvent, type ServerRequestOutcome } from "../protocol/notification.js";
 import type { IncomingRequest, RpcPeer } from "../rpc/peer.js";
 import { APPROVAL_METHODS, type ApprovalHandler, type ApprovalMethod, type ApprovalRequest, approvalResponse, isApprovalDecision } from "./approvals.js";
 import { REFUSALS, type ServerRequestHandlers, type ServerRequestMethod } from "./server-requests.js";
@@ -31,7 +31,8 @@ type Handled = { outcome: "handled"; response: unknown } | { outcome: Exclude<Se
  */
 export class ServerRequestDispatcher {
   readonly #options: ServerRequestDispatcherOptions;
-  readonly #pending = new Map<string, { controller: AbortController; turnId: string | undefined }>();
+  /** Requests waiting for their handler, by request id: their turn, and what cancels them. */
+  readonly #pending = new Map<string, { turnId: string | null; cancel(reason: unknown): void }>();
 
   constructor(options: ServerRequestDispatcherOptions) {
     this.#options = options;
@@ -44,69 +45,81 @@ export class ServerRequestDispatcher {
     }
   }
 
-  /** Watches notifications for requests settled elsewhere: `serverRequest/resolved`, a finished turn. */
+  /**
+   * Watches notifications for requests settled elsewhere: `serverRequest/resolved`, a finished
+   * turn. Called before the notification is routed, so a cancelled request's answer shows in its
+   * turn's stream before the turn ends.
+   */
   observe(notification: Notification): void {
     if (notification.method === "serverRequest/resolved") {
-      this.#pending.get(String(notification.params.requestId))?.controller.abort(new Error("The runtime resolved the request"));
+      this.#pending.get(String(notification.params.requestId))?.cancel(new Error("the runtime resolved the request"));
     } else if (notification.method === "turn/completed") {
-      for (const { controller, turnId } of this.#pending.values()) {
-        if (turnId === notification.params.turn.id) controller.abort(new Error("The turn ended"));
+      for (const pending of this.#pending.values()) {
+        if (pending.turnId === notification.params.turn.id) pending.cancel(new Error("the turn ended"));
       }
     }
   }
 
   /** The connection closed: every waiting handler's signal aborts. */
   close(reason: unknown): void {
-    for (const { controller } of this.#pending.values()) controller.abort(reason);
+    for (const pending of this.#pending.values()) pending.cancel(reason);
   }
 
+  /**
+   * Runs the handler, bounded by the timeout and by cancellation, and turns its outcome into the
+   * reply. The first outcome wins; the handler's signal aborts as soon as its answer is moot.
+   */
   async #answer(method: ServerRequestMethod, params: unknown, { id }: IncomingRequest): Promise<unknown> {
     const threadId = notificationThreadId(params) ?? null;
     const turnId = notificationTurnId(params) ?? null;
-    const controller = new AbortController();
-    const key = String(id);
-    this.#pending.set(key, { controller, turnId: turnId ?? undefined });
     const request = { method, id, params } as ServerRequest;
+    const key = String(id);
+    const controller = new AbortController();
     this.#options.emit({ method: "sdk/serverRequest", params: { threadId, turnId, request } });
-    let handled: Handled;
-    try {
-      handled = await this.#run(request, controller.signal);
-    } finally {
-      this.#pending.delete(key);
-      controller.abort(new Error("The request was answered"));
-    }
-    const refusal = REFUSALS[method];
-    const response = handled.outcome === "handled" ? handled.response : refusal;
-    const error = handled.outcome === "handled" ? null : handled.error;
-    this.#options.emit({
-      method: "sdk/serverRequest/answered",
-      params: { threadId, turnId, requestId: id, requestMethod: method, outcome: handled.outcome, response, error },
-    });
-    if (response === null) throw new JsonRpcError(handled.outcome === "noHandler" ? -32601 : -32603, error ?? "refused", undefined, method);
-    return response;
-  }
-
-  /** Finds and runs the handler, bounded by the timeout and the request's signal. */
-  async #run(request: ServerRequest, signal: AbortSignal): Promise<Handled> {
-    const call = this.#handlerCall(request, signal);
-    if (!call) return { outcome: "noHandler", error: `no handler for ${request.method}; refused` };
     let timer: NodeJS.Timeout | undefined;
-    let onAbort = (): void => {};
-    const result = await new Promise<Handled>((resolve) => {
-      timer = setTimeout(() => resolve({ outcome: "timedOut", error: `the ${request.method} handler did not answer within ${this.#options.timeoutMs} ms (serverRequestTimeoutMs); refused` }), this.#options.timeoutMs);
-      onAbort = () => resolve({ outcome: "cancelled", error: `${String((signal.reason as Error)?.message ?? signal.reason)} before the handler answered` });
-      signal.addEventListener("abort", onAbort, { once: true });
+    const answer = await new Promise<ServerRequestAnsweredEvent["params"]>((resolve) => {
+      const settle = (outcome: Handled): void => {
+        if (!this.#pending.delete(key)) return;
+        clearTimeout(timer);
+        controller.abort(new Error("the request was answered"));
+        const handled = outcome.outcome === "handled";
+        const params = {
+          threadId,
+          turnId,
+          requestId: id,
+          requestMethod: method,
+          outcome: outcome.outcome,
+          response: handled ? outcome.response : REFUSALS[method],
+          error: handled ? null : outcome.error,
+        };
+        this.#options.emit({ method: "sdk/serverRequest/answered", params });
+        resolve(params);
+      };
+      this.#pending.set(key, {
+        turnId,
+        cancel: (reason) => {
+          controller.abort(reason);
+          settle({ outcome: "cancelled", error: `${reason instanceof Error ? reason.message : String(reason)} before the handler answered; refused` });
+        },
+      });
+      const call = this.#handlerCall(request, controller.signal);
+      if (!call) {
+        settle({ outcome: "noHandler", error: `no handler for ${method}; refused` });
+        return;
+      }
+      timer = setTimeout(() => settle({ outcome: "timedOut", error: `the ${method} handler did not answer within ${this.#options.timeoutMs} ms (serverRequestTimeoutMs); refused` }), this.#options.timeoutMs);
       call().then(
-        (response) => resolve({ outcome: "handled", response }),
+        (response) => settle({ outcome: "handled", response }),
         (error: unknown) => {
-          this.#options.onError(new ProtocolError(`The ${request.method} handler failed; the request was refused`, { method: request.method }, { cause: error }));
-          resolve({ outcome: "failed", error: `the ${request.method} handler failed: ${error instanceof Error ? error.message : String(error)}; refused` });
+          if (!this.#pending.has(key)) return; // a handler giving up after cancellation is no failure
+          this.#options.onError(new ProtocolError(`The ${method} handler failed; the request was refused`, { method }, { cause: error }));
+          settle({ outcome: "failed", error: `the ${method} handler failed: ${error instanceof Error ? error.message : String(error)}; refused` });
         },
       );
     });
-    clearTimeout(timer);
-    signal.removeEventListener("abort", onAbort);
-    return result;
+    // A null refusal means the request type has no refusal in its response: reply with an error.
+    if (answer.response === null) throw new JsonRpcError(answer.outcome === "noHandler" ? -32601 : -32603, answer.error ?? "refused", undefined, method);
+    return answer.response;
   }
 
   /**

@@ -175,3 +175,33 @@ test("under askUser the client is asked when the model requests escalated permis
   assert.equal(asked[0]?.type, "commandExecution");
   assert.equal(existsSync(marker), true);
 });
+
+test("a waiting handler's signal aborts when the turn is interrupted, and the request is refused as cancelled", async (t) => {
+  let asked: () => void = () => {};
+  const handlerCalled = new Promise<void>((resolve) => (asked = resolve));
+  let handlerSignal: AbortSignal | undefined;
+  const { codex, marker } = await setUp(t, {
+    onApproval: (_request, { signal }) => {
+      handlerSignal = signal;
+      asked();
+      // A human who never answers: only the signal ends this wait.
+      return new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+    },
+  });
+  const thread = await codex.threadStart({ approvalMode: ApprovalMode.untrusted, sandbox: Sandbox.workspaceWrite });
+  const turn = await thread.turn("make a marker");
+  const events: Notification[] = [];
+  const consumed = (async () => {
+    for await (const n of turn) events.push(n);
+  })();
+  await handlerCalled;
+  await turn.interrupt();
+  await consumed;
+  assert.equal(handlerSignal?.aborted, true);
+  const answered = events.find((n) => n.method === "sdk/serverRequest/answered");
+  assert.ok(answered?.method === "sdk/serverRequest/answered");
+  assert.equal(answered.params.outcome, "cancelled");
+  const completed = events.at(-1);
+  assert.ok(completed?.method === "turn/completed" && completed.params.turn.status === "interrupted");
+  assert.equal(existsSync(marker), false);
+});
