@@ -33,7 +33,7 @@ import { type ThreadOptions, threadParams } from "./wire-params.js";
  * await using codex = new AsyncCodex();
  * const thread = await codex.threadStart();
  * const result = await thread.run("Say hi");
- * console.log(result.finalResponse);
+ * process.stdout.write(`${result.finalResponse}\n`);
  * ```
  */
 export class AsyncCodex implements AsyncDisposable {
@@ -165,7 +165,7 @@ export class AsyncCodex implements AsyncDisposable {
    * @example
    * ```ts
    * const login = await codex.loginChatgpt();
-   * console.log(`Open ${login.authUrl}`);
+   * process.stdout.write(`Open ${login.authUrl}\n`);
    * const { success } = await login.wait({ signal: AbortSignal.timeout(300_000) });
    * ```
    */
@@ -208,7 +208,7 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   /** Lists stored threads (`thread/list`); options are the wire's filters (`archived`, `limit`, `cursor`, …). */
-  threadList(options: CallOptions & Omit<ThreadListParams, never> = {}): Promise<ThreadListResponse> {
+  threadList(options: CallOptions & ThreadListParams = {}): Promise<ThreadListResponse> {
     const { signal, ...params } = options;
     return this.#request("thread/list", params, ObjectSchema, { signal });
   }
@@ -310,7 +310,6 @@ export class AsyncCodex implements AsyncDisposable {
     for (const subscriber of this.#subscribers.keys()) subscriber.push(notification);
   }
 }
-
 
 function checkThreadId(threadId: unknown): string {
   if (typeof threadId !== "string" || threadId.trim() === "") throw new InvalidArgumentError("threadId", `must be a non-empty string, got ${describe(threadId)}`);
