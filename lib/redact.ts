@@ -14,3 +14,13 @@ const REDACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
 export function redactSecrets(text: string): string {
   return REDACTIONS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
 }
+
+/**
+ * A short, safe quote of `text` for an error message: redacted before it is cut (so a cut cannot
+ * leave the unrecognisable tail of a secret behind), at most `maxLength` characters, and copied,
+ * because a V8 slice keeps its whole source string alive (a 50 MB line would live as long as the error).
+ */
+export function redactedPreview(text: string, maxLength = 200): string {
+  const redacted = redactSecrets(text.slice(0, 1000));
+  return Buffer.from(redacted.length > maxLength ? `${redacted.slice(0, maxLength)}…` : redacted).toString();
+}

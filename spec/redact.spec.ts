@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { redactSecrets } from "../lib/redact.js";
+import { redactedPreview, redactSecrets } from "../lib/redact.js";
 
 /** A syntactically valid JWT (header `{"alg":"HS256","typ":"JWT"}`). */
 const JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
@@ -61,5 +61,17 @@ describe("redactSecrets", () => {
     const once = redactSecrets(`api_key=abcdef123456 Bearer ${JWT} sk-abcdefghijklmnop`);
     assert.equal(redactSecrets(once), once);
     assert.doesNotMatch(once, /abcdef123456|eyJ|sk-abc/);
+  });
+});
+
+describe("redactedPreview", () => {
+  it("redacts before cutting, so a secret straddling the cut leaves no tail behind", () => {
+    const text = `${"x".repeat(190)} sk-${"a".repeat(40)} and more`;
+    assert.equal(redactedPreview(text), `${"x".repeat(190)} [REDACTED…`);
+  });
+
+  it("keeps short text whole and cuts long text to the limit with an ellipsis", () => {
+    assert.equal(redactedPreview("plain"), "plain");
+    assert.equal(redactedPreview("y".repeat(500), 10), `${"y".repeat(10)}…`);
   });
 });

@@ -11,11 +11,6 @@ export class ConcurrencyLimit {
     this.#max = max;
   }
 
-  /** Tasks currently running. */
-  get active(): number {
-    return this.#active;
-  }
-
   /**
    * Runs `start` now, or once a slot frees up. Returns `leave`, which must be called exactly once
    * when the task ends, whether or not it ever started: it frees the slot or drops the wait.

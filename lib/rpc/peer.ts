@@ -1,5 +1,6 @@
 import { createJSONRPCErrorResponse, type JSONRPCResponse, JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from "json-rpc-2.0";
 import { CodexError, JsonRpcError, ProtocolError, RequestTimeoutError, TransportClosedError } from "../errors.js";
+import { redactedPreview } from "../redact.js";
 import type { ErrorReporter, Transport } from "../transport/transport.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
 
@@ -175,7 +176,7 @@ export class RpcPeer {
 
   #dispatch(message: unknown): void {
     if (message === null || typeof message !== "object" || Array.isArray(message)) {
-      this.#options.onError(new ProtocolError(`The runtime sent a message that is not a JSON object: ${JSON.stringify(message)?.slice(0, 200)}`));
+      this.#options.onError(new ProtocolError(`The runtime sent a message that is not a JSON object: ${redactedPreview(JSON.stringify(message))}`));
       return;
     }
     const record = message as Record<string, unknown>;

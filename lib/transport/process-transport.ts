@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import { AsyncQueue } from "../async-queue.js";
 import { ProtocolError, TransportClosedError } from "../errors.js";
-import { redactSecrets } from "../redact.js";
+import { redactedPreview, redactSecrets } from "../redact.js";
 import { LineDecoder } from "./line-decoder.js";
 import { StderrTail } from "./stderr-tail.js";
 import type { ErrorReporter, Transport } from "./transport.js";
@@ -129,14 +129,11 @@ export class ProcessTransport implements Transport {
     try {
       message = JSON.parse(line);
     } catch (error) {
-      // Redact before cutting, so a cut cannot leave the unrecognisable tail of a secret behind.
-      const redacted = redactSecrets(line.slice(0, 1000));
       // Nothing in the report may point into the line, or a 50 MB line would live as long as the
-      // caller keeps the error: the preview is copied (a V8 slice keeps its whole string alive),
-      // and so is the parser's error (V8's SyntaxError keeps the text it failed on).
-      const preview = Buffer.from(redacted.length > 200 ? `${redacted.slice(0, 200)}…` : redacted).toString();
+      // caller keeps the error: the preview is a copy, and so is the parser's error (V8's
+      // SyntaxError keeps the text it failed on).
       const cause = new SyntaxError(redactSecrets((error as Error).message));
-      this.#report(new ProtocolError(`The runtime wrote a line that is not JSON: ${preview}`, {}, { cause }));
+      this.#report(new ProtocolError(`The runtime wrote a line that is not JSON: ${redactedPreview(line)}`, {}, { cause }));
       return;
     }
     this.#incoming.push(message);
