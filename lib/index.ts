@@ -17,8 +17,8 @@
  */
 export { AsyncCodex } from "./client/async-codex.js";
 export type { AsyncCodexOptions } from "./client/options.js";
-export { ApprovalMode } from "./client/approval-mode.js";
-export type { ApprovalContext, ApprovalDecision, ApprovalHandler, ApprovalRequest } from "./client/approvals.js";
+export { ApprovalMode } from "./server-requests/approval-mode.js";
+export type { ApprovalContext, ApprovalDecision, ApprovalHandler, ApprovalRequest } from "./server-requests/approvals.js";
 export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from "./client/login.js";
 export type {
   ServerRequestContext,
@@ -27,16 +27,16 @@ export type {
   ServerRequestMethod,
   ServerRequestParams,
   ServerRequestResponses,
-} from "./client/server-requests.js";
+} from "./server-requests/handlers.js";
 export type { ClientInfo, CodexMetadata } from "./client/connection.js";
-export type { ImageInput, Input, InputItem, LocalImageInput, MentionInput, SkillInput, TextInput } from "./client/inputs.js";
-export { Sandbox } from "./client/sandbox.js";
+export type { ImageInput, Input, InputItem, LocalImageInput, MentionInput, SkillInput, TextInput } from "./turns/inputs.js";
+export { Sandbox } from "./threads/sandbox.js";
 export type { CallOptions } from "./client/session.js";
-export type { JsonSchema, OutputOf, OutputSchema } from "./client/structured-output.js";
-export { Thread } from "./client/thread.js";
-export { TurnHandle } from "./client/turn-handle.js";
-export { TurnFailedError, type TurnResult } from "./client/turn-result.js";
-export type { ThreadOptions, TurnOptions } from "./client/wire-params.js";
+export type { JsonSchema, OutputOf, OutputSchema } from "./turns/structured-output.js";
+export { Thread } from "./threads/thread.js";
+export { TurnHandle } from "./turns/turn-handle.js";
+export { TurnFailedError, type TurnResult } from "./turns/turn-result.js";
+export type { ThreadOptions, TurnOptions } from "./threads/wire-params.js";
 export {
   CodexError,
   type CodexErrorOptions,

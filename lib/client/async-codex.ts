@@ -11,16 +11,16 @@ import type {
 } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, ObjectSchema, ThreadResponseSchema, TurnStartResponseSchema, validate } from "../protocol/schemas.js";
-import { raceAbort } from "./abort.js";
-import { ApprovalMode } from "./approval-mode.js";
+import { raceAbort } from "../abort.js";
+import { ApprovalMode } from "../server-requests/approval-mode.js";
 import { type CodexMetadata, type Connection, type ConnectionSettings, openConnection } from "./connection.js";
-import { describe } from "./inputs.js";
+import { describe } from "../turns/inputs.js";
 import { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginCompletions } from "./login.js";
 import { type AsyncCodexOptions, resolveOptions } from "./options.js";
 import type { CallOptions, Session, TurnStartOptions } from "./session.js";
-import { Thread } from "./thread.js";
-import { interruptTurn, TurnHandle, TurnStream } from "./turn-handle.js";
-import { type ThreadOptions, threadParams } from "./wire-params.js";
+import { Thread } from "../threads/thread.js";
+import { interruptTurn, TurnHandle, TurnStream } from "../turns/turn-handle.js";
+import { type ThreadOptions, threadParams } from "../threads/wire-params.js";
 
 /**
  * The Codex runtime (`codex app-server`) as an async API. Construction does no I/O: the first

@@ -7,10 +7,10 @@ import { RpcPeer } from "../rpc/peer.js";
 import { resolveCodexBinary } from "../transport/codex-binary.js";
 import { ProcessTransport } from "../transport/process-transport.js";
 import type { TransportClosedError } from "../errors.js";
-import type { ApprovalHandler } from "./approvals.js";
-import { ServerRequestDispatcher } from "./server-request-dispatcher.js";
-import type { ServerRequestHandlers } from "./server-requests.js";
-import { TurnRouter } from "./turn-router.js";
+import type { ApprovalHandler } from "../server-requests/approvals.js";
+import { ServerRequestDispatcher } from "../server-requests/dispatcher.js";
+import type { ServerRequestHandlers } from "../server-requests/handlers.js";
+import { TurnRouter } from "../turns/turn-router.js";
 
 /** Who the SDK says it is in `initialize`. */
 export interface ClientInfo {

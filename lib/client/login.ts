@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "../errors.js";
 import type { AccountLoginCompletedNotification, CancelLoginAccountResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ObjectSchema } from "../protocol/schemas.js";
-import { raceAbort } from "./abort.js";
+import { raceAbort } from "../abort.js";
 import type { CallOptions, Session } from "./session.js";
 
 /**

@@ -1,10 +1,10 @@
 import type { CodexError } from "../errors.js";
 import { InvalidArgumentError } from "../errors.js";
-import type { ApprovalHandler } from "./approvals.js";
+import type { ApprovalHandler } from "../server-requests/approvals.js";
 import { configOverrideArgs } from "./config-overrides.js";
 import { type ClientInfo, type ConnectionSettings, DEFAULT_CLIENT_INFO } from "./connection.js";
-import { describe } from "./inputs.js";
-import type { ServerRequestHandlers } from "./server-requests.js";
+import { describe } from "../turns/inputs.js";
+import type { ServerRequestHandlers } from "../server-requests/handlers.js";
 
 /** Options of {@link AsyncCodex}. Every one is optional. */
 export interface AsyncCodexOptions {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it, test } from "node:test";
 import * as v from "valibot";
-import { isValibotSchema, parseStructuredOutput, valibotToJsonSchema } from "../../lib/client/structured-output.js";
+import { isValibotSchema, parseStructuredOutput, valibotToJsonSchema } from "../../lib/turns/structured-output.js";
 import { InvalidArgumentError, StructuredOutputError } from "../../lib/index.js";
 import { offlineCodex } from "../support/offline-codex.js";
 

@@ -1,6 +1,6 @@
 import type { Notification } from "../protocol/notification.js";
 import { notificationThreadId, notificationTurnId } from "../protocol/notification.js";
-import type { ApprovalHandler } from "./approvals.js";
+import type { ApprovalHandler } from "../server-requests/approvals.js";
 
 /** Where the router delivers one turn's notifications (a {@link TurnHandle}). */
 export interface TurnSink {

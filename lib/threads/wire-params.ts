@@ -1,12 +1,12 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { JsonValue } from "../protocol/generated/serde_json/JsonValue.js";
 import type { Personality, ReasoningEffort, ReasoningSummary } from "../protocol/generated/index.js";
-import { type ApprovalMode, approvalSettings } from "./approval-mode.js";
-import type { ApprovalHandler } from "./approvals.js";
-import { describe } from "./inputs.js";
-import { isValibotSchema, type OutputSchema, valibotToJsonSchema } from "./structured-output.js";
+import { type ApprovalMode, approvalSettings } from "../server-requests/approval-mode.js";
+import type { ApprovalHandler } from "../server-requests/approvals.js";
+import { describe } from "../turns/inputs.js";
+import { isValibotSchema, type OutputSchema, valibotToJsonSchema } from "../turns/structured-output.js";
 import { type Sandbox, threadSandbox, turnSandboxPolicy } from "./sandbox.js";
-import type { CallOptions } from "./session.js";
+import type { CallOptions } from "../client/session.js";
 
 /** Options of `threadStart`, `threadResume` and `threadFork`; each omitted one keeps the runtime's setting. */
 export interface ThreadOptions extends CallOptions {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ApprovalMode, approvalSettings } from "../../lib/client/approval-mode.js";
-import { Sandbox, threadSandbox, turnSandboxPolicy } from "../../lib/client/sandbox.js";
-import { type ThreadOptions, threadParams, type TurnOptions, turnParams } from "../../lib/client/wire-params.js";
+import { ApprovalMode, approvalSettings } from "../../lib/server-requests/approval-mode.js";
+import { Sandbox, threadSandbox, turnSandboxPolicy } from "../../lib/threads/sandbox.js";
+import { type ThreadOptions, threadParams, type TurnOptions, turnParams } from "../../lib/threads/wire-params.js";
 import { assertInvalid } from "../support/assertions.js";
 
 

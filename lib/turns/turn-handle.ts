@@ -4,10 +4,10 @@ import { CodexError, InvalidRequestError, TurnTimeoutError } from "../errors.js"
 import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
-import { raceAbort } from "./abort.js";
-import type { ApprovalHandler } from "./approvals.js";
+import { raceAbort } from "../abort.js";
+import type { ApprovalHandler } from "../server-requests/approvals.js";
 import { type Input, toWireInput } from "./inputs.js";
-import type { CallOptions, Session } from "./session.js";
+import type { CallOptions, Session } from "../client/session.js";
 import { type OutputSchema, parseStructuredOutput } from "./structured-output.js";
 import { finalResponse, TurnFailedError, type TurnResult } from "./turn-result.js";
 import type { TurnSink } from "./turn-router.js";

@@ -3,7 +3,7 @@ import type { ServerRequest } from "../protocol/generated/index.js";
 import { type Notification, notificationThreadId, notificationTurnId, type ServerRequestAnsweredEvent, type ServerRequestOutcome } from "../protocol/notification.js";
 import type { IncomingRequest, RpcPeer } from "../rpc/peer.js";
 import { APPROVAL_METHODS, type ApprovalHandler, type ApprovalMethod, type ApprovalRequest, approvalResponse, isApprovalDecision } from "./approvals.js";
-import { REFUSALS, type ServerRequestHandlers, type ServerRequestMethod } from "./server-requests.js";
+import { REFUSALS, type ServerRequestHandlers, type ServerRequestMethod } from "./handlers.js";
 
 /** What the dispatcher needs from its connection. */
 export interface ServerRequestDispatcherOptions {

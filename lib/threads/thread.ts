@@ -1,11 +1,11 @@
 import type { ThreadCompactStartResponse, ThreadReadResponse, ThreadSetNameResponse } from "../protocol/generated/v2/index.js";
 import { ObjectSchema } from "../protocol/schemas.js";
 import { InvalidArgumentError } from "../errors.js";
-import { type Input, toWireInput } from "./inputs.js";
-import type { CallOptions, Session } from "./session.js";
-import type { OutputOf } from "./structured-output.js";
-import type { TurnHandle } from "./turn-handle.js";
-import type { TurnResult } from "./turn-result.js";
+import { type Input, toWireInput } from "../turns/inputs.js";
+import type { CallOptions, Session } from "../client/session.js";
+import type { OutputOf } from "../turns/structured-output.js";
+import type { TurnHandle } from "../turns/turn-handle.js";
+import type { TurnResult } from "../turns/turn-result.js";
 import { type TurnOptions, turnParams } from "./wire-params.js";
 
 /**
