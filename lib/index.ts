@@ -31,12 +31,13 @@ export type {
 export type { ClientInfo, CodexMetadata } from "./client/connection.js";
 export type { ImageInput, Input, InputItem, LocalImageInput, MentionInput, SkillInput, TextInput } from "./turns/inputs.js";
 export { Sandbox } from "./threads/sandbox.js";
-export type { CallOptions } from "./client/session.js";
+export type { CallOptions } from "./session.js";
 export type { JsonSchema, OutputOf, OutputSchema } from "./turns/structured-output.js";
 export { Thread } from "./threads/thread.js";
 export { TurnHandle } from "./turns/turn-handle.js";
 export { TurnFailedError, type TurnResult } from "./turns/turn-result.js";
-export type { ThreadOptions, TurnOptions } from "./threads/wire-params.js";
+export type { ThreadOptions } from "./threads/thread-options.js";
+export type { TurnOptions } from "./turns/turn-options.js";
 export {
   CodexError,
   type CodexErrorOptions,

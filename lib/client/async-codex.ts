@@ -14,13 +14,14 @@ import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, ObjectSchema
 import { raceAbort } from "../abort.js";
 import { ApprovalMode } from "../server-requests/approval-mode.js";
 import { type CodexMetadata, type Connection, type ConnectionSettings, openConnection } from "./connection.js";
-import { describe } from "../turns/inputs.js";
+import { describe } from "../arguments.js";
 import { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginCompletions } from "./login.js";
 import { type AsyncCodexOptions, resolveOptions } from "./options.js";
-import type { CallOptions, Session, TurnStartOptions } from "./session.js";
+import type { CallOptions, Session, TurnStartOptions } from "../session.js";
 import { Thread } from "../threads/thread.js";
-import { interruptTurn, TurnHandle, TurnStream } from "../turns/turn-handle.js";
-import { type ThreadOptions, threadParams } from "../threads/wire-params.js";
+import { interruptTurn, TurnHandle } from "../turns/turn-handle.js";
+import { TurnStream } from "../turns/turn-stream.js";
+import { type ThreadOptions, threadParams } from "../threads/thread-options.js";
 
 /**
  * The Codex runtime (`codex app-server`) as an async API. Construction does no I/O: the first

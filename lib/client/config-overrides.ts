@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
-import { describe } from "../turns/inputs.js";
+import { describe } from "../arguments.js";
 
 /**
  * Flattens a config object into `-c key=value` arguments for the runtime's command line, values

@@ -4,8 +4,7 @@ import type { InitializeResponse } from "../protocol/generated/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { InitializeResponseSchema, validate } from "../protocol/schemas.js";
 import { RpcPeer } from "../rpc/peer.js";
-import { resolveCodexBinary } from "../transport/codex-binary.js";
-import { ProcessTransport } from "../transport/process-transport.js";
+import type { TransportFactory } from "../transport/local-runtime.js";
 import type { TransportClosedError } from "../errors.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
 import { ServerRequestDispatcher } from "../server-requests/dispatcher.js";
@@ -40,10 +39,8 @@ export interface CodexMetadata {
 
 /** Everything needed to start and talk to one runtime. */
 export interface ConnectionSettings {
-  codexBin: string | undefined;
-  configArgs: readonly string[];
-  env: NodeJS.ProcessEnv;
-  cwd: string | undefined;
+  /** Makes the transport to the runtime; the connection never knows how the runtime is reached. */
+  transport: TransportFactory;
   clientInfo: ClientInfo;
   experimentalApi: boolean;
   requestTimeoutMs: number;
@@ -53,7 +50,6 @@ export interface ConnectionSettings {
   serverRequestHandlers: ServerRequestHandlers;
   onApproval: ApprovalHandler | undefined;
   serverRequestTimeoutMs: number;
-  maxLineLength: number | undefined;
 }
 
 /** One running runtime: the process, the JSON-RPC peer over it and its turn routing. */
@@ -70,8 +66,8 @@ const SDK_VERSION = (createRequire(import.meta.url)("../../package.json") as { v
 export const DEFAULT_CLIENT_INFO: ClientInfo = { name: "codex_app_sdk", title: "Codex App SDK (TypeScript)", version: SDK_VERSION };
 
 /**
- * Spawns the runtime and runs the `initialize` handshake. On any failure the process is closed
- * before the error propagates, so a failed start leaves nothing running.
+ * Opens a transport to the runtime and runs the `initialize` handshake. On any failure the
+ * transport is closed before the error propagates, so a failed start leaves nothing running.
  *
  * @param onClose called once if the runtime exits or the connection closes later.
  * @param signal aborting it gives up the start: the handshake stops waiting and the process is
@@ -82,15 +78,7 @@ export async function openConnection(
   onClose: (connection: Connection, error: TransportClosedError) => void,
   signal?: AbortSignal,
 ): Promise<Connection> {
-  const binary = resolveCodexBinary({ codexBin: settings.codexBin, env: settings.env });
-  const transport = new ProcessTransport({
-    command: binary.path,
-    args: [...settings.configArgs, "app-server"],
-    env: { ...settings.env, ...binary.env },
-    cwd: settings.cwd,
-    maxLineLength: settings.maxLineLength,
-    onError: settings.onError,
-  });
+  const transport = settings.transport({ onError: settings.onError });
   let connection: Connection | undefined;
   const router = new TurnRouter(settings.onNotification);
   const serverRequests = new ServerRequestDispatcher({

@@ -3,7 +3,7 @@ import type { AccountLoginCompletedNotification, CancelLoginAccountResponse } fr
 import type { Notification } from "../protocol/notification.js";
 import { ObjectSchema } from "../protocol/schemas.js";
 import { raceAbort } from "../abort.js";
-import type { CallOptions, Session } from "./session.js";
+import type { CallOptions, Session } from "../session.js";
 
 /**
  * Completions of interactive logins by login id, kept from the moment the runtime reports them, so

@@ -1,9 +1,10 @@
 import type { CodexError } from "../errors.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
+import { localRuntime } from "../transport/local-runtime.js";
 import { configOverrideArgs } from "./config-overrides.js";
 import { type ClientInfo, type ConnectionSettings, DEFAULT_CLIENT_INFO } from "./connection.js";
-import { describe } from "../turns/inputs.js";
+import { describe } from "../arguments.js";
 import type { ServerRequestHandlers } from "../server-requests/handlers.js";
 
 /** Options of {@link AsyncCodex}. Every one is optional. */
@@ -71,10 +72,13 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
     if (typeof handler !== "function") throw new InvalidArgumentError(`options.onServerRequest["${method}"]`, `must be a function, got ${describe(handler)}`);
   }
   return {
-    codexBin: options.codexBin,
-    configArgs: configOverrideArgs(options.config, "options.config"),
-    env: { ...process.env, ...options.env, ...(codexHome === undefined ? {} : { CODEX_HOME: codexHome }) },
-    cwd: options.cwd,
+    transport: localRuntime({
+      codexBin: options.codexBin,
+      configArgs: configOverrideArgs(options.config, "options.config"),
+      env: { ...process.env, ...options.env, ...(codexHome === undefined ? {} : { CODEX_HOME: codexHome }) },
+      cwd: options.cwd,
+      maxLineLength: options.maxLineLength,
+    }),
     clientInfo: options.clientInfo ?? DEFAULT_CLIENT_INFO,
     experimentalApi: options.experimentalApi ?? true,
     requestTimeoutMs,
@@ -83,7 +87,6 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
     serverRequestHandlers: onServerRequest,
     onApproval,
     serverRequestTimeoutMs,
-    maxLineLength: options.maxLineLength,
     turnIdleTimeoutMs: options.turnIdleTimeoutMs,
   };
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { ApprovalsReviewer, AskForApproval } from "../protocol/generated/v2/index.js";
-import { describe } from "../turns/inputs.js";
+import { describe } from "../arguments.js";
 
 /**
  * Approval presets: who decides whether the runtime may run a command or apply a change that

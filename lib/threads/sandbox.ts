@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { SandboxMode, SandboxPolicy } from "../protocol/generated/v2/index.js";
-import { describe } from "../turns/inputs.js";
+import { describe } from "../arguments.js";
 
 /**
  * Sandbox presets: how much of the machine the runtime's commands may touch. Use the same value on

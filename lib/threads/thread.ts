@@ -2,11 +2,11 @@ import type { ThreadCompactStartResponse, ThreadReadResponse, ThreadSetNameRespo
 import { ObjectSchema } from "../protocol/schemas.js";
 import { InvalidArgumentError } from "../errors.js";
 import { type Input, toWireInput } from "../turns/inputs.js";
-import type { CallOptions, Session } from "../client/session.js";
+import type { CallOptions, Session } from "../session.js";
 import type { OutputOf } from "../turns/structured-output.js";
 import type { TurnHandle } from "../turns/turn-handle.js";
 import type { TurnResult } from "../turns/turn-result.js";
-import { type TurnOptions, turnParams } from "./wire-params.js";
+import { type TurnOptions, turnParams } from "../turns/turn-options.js";
 
 /**
  * A conversation: state that persists across turns. Get one from `codex.threadStart()`,

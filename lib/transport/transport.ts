@@ -21,6 +21,9 @@ export interface Transport {
 
   /** Closes the channel and releases everything it holds. Idempotent; resolves once fully closed. */
   close(): Promise<void>;
+
+  /** The pid of a runtime process this transport runs, when it runs one (for diagnostics). */
+  readonly pid?: number | undefined;
 }
 
 /** Receives problems a transport or peer survives (a non-JSON line, a reply to no request). */

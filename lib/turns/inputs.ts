@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { describe } from "../arguments.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { UserInput } from "../protocol/generated/v2/index.js";
 
@@ -120,12 +121,3 @@ function existingFile(path: string, argument: string): string {
   return absolute;
 }
 
-/** A short description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
-}

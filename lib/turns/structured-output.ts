@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { checkObject, describe } from "../arguments.js";
 import { InvalidArgumentError, StructuredOutputError } from "../errors.js";
 import type { JsonValue } from "../protocol/generated/serde_json/JsonValue.js";
 
@@ -117,3 +118,26 @@ export function parseStructuredOutput(schema: OutputSchema, text: string | null)
     issues,
   );
 }
+
+/**
+ * Catches schemas the runtime would pass on to the model unchecked, where they fail the turn
+ * later: not an object, or a `type`, `properties`, `required` or `items` of the wrong kind, at any depth.
+ */
+export function checkJsonSchema(schema: unknown, argument: string): void {
+  checkObject(schema, argument);
+  const { type, properties, required, items } = schema as Record<string, unknown>;
+  const isTypeName = (value: unknown): boolean => typeof value === "string" && JSON_SCHEMA_TYPES.includes(value);
+  if (type !== undefined && !isTypeName(type) && !(Array.isArray(type) && type.every(isTypeName))) {
+    throw new InvalidArgumentError(`${argument}.type`, `must be one of ${JSON_SCHEMA_TYPES.join(", ")} (or an array of them), got ${describe(type)}`);
+  }
+  if (required !== undefined && !(Array.isArray(required) && required.every((name) => typeof name === "string"))) {
+    throw new InvalidArgumentError(`${argument}.required`, `must be an array of property names, got ${describe(required)}`);
+  }
+  if (properties !== undefined) {
+    checkObject(properties, `${argument}.properties`);
+    for (const [name, property] of Object.entries(properties as object)) checkJsonSchema(property, `${argument}.properties.${name}`);
+  }
+  if (items !== undefined && typeof items !== "boolean") checkJsonSchema(items, `${argument}.items`);
+}
+
+const JSON_SCHEMA_TYPES: readonly string[] = ["object", "array", "string", "number", "integer", "boolean", "null"];

@@ -1,107 +1,14 @@
-import { AsyncQueue } from "../async-queue.js";
 import { redactSecrets } from "../redact.js";
 import { CodexError, InvalidRequestError, TurnTimeoutError } from "../errors.js";
 import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
 import { raceAbort } from "../abort.js";
-import type { ApprovalHandler } from "../server-requests/approvals.js";
 import { type Input, toWireInput } from "./inputs.js";
-import type { CallOptions, Session } from "../client/session.js";
+import type { CallOptions, Session } from "../session.js";
 import { type OutputSchema, parseStructuredOutput } from "./structured-output.js";
 import { finalResponse, TurnFailedError, type TurnResult } from "./turn-result.js";
-import type { TurnSink } from "./turn-router.js";
-
-/** How a {@link TurnStream} behaves. */
-export interface TurnStreamOptions {
-  /**
-   * Called when the consumer stops before the turn completed (`break`, abort, watchdog), so the
-   * router stops routing to this stream and the turn's remaining notifications go to
-   * `codex.notifications()` instead of a buffer nobody reads.
-   */
-  onLeave(): void;
-  /** The turn's own approval handler, if it has one. */
-  onApproval?: ApprovalHandler | undefined;
-  /**
-   * Resolves `true` at the turn's next notification, `false` if that is its end (the router's
-   * `whenActive`); asked only while the stream has seen nothing of the turn. Default: `true` at once.
-   */
-  whenActive?: (() => Promise<boolean>) | undefined;
-}
-
-/**
- * The buffer between the router and one turn's consumer. Unbounded by design: the read loop never
- * waits for a slow consumer, so one stalled turn cannot stall others. A turn's notifications are
- * finite (they end with its `turn/completed`), so the buffer is bounded by the turn's own output.
- */
-export class TurnStream implements TurnSink {
-  readonly queue: AsyncQueue<Notification>;
-  readonly onApproval: ApprovalHandler | undefined;
-  readonly #onLeave: () => void;
-  readonly #onFinish: Array<() => void> = [];
-  readonly #whenActive: () => Promise<boolean>;
-  #watchdog: NodeJS.Timeout | undefined;
-  #seen = false;
-
-  constructor(options: TurnStreamOptions) {
-    this.#onLeave = options.onLeave;
-    this.onApproval = options.onApproval;
-    this.#whenActive = options.whenActive ?? (() => Promise.resolve(true));
-    this.queue = new AsyncQueue(() => this.#leave());
-  }
-
-  /**
-   * While the stream has seen nothing of the turn (it may not have started on the runtime yet):
-   * a promise of its first sign of life, `true` when the runtime shows it running, `false` when it
-   * ended. The router keeps watching after the consumer left. `undefined` once anything was seen.
-   */
-  activated(): Promise<boolean> | undefined {
-    return this.#seen ? undefined : this.#whenActive();
-  }
-
-  /** Calls `onIdle` once no notification has arrived for `idleTimeoutMs`, unless the stream finished first. */
-  watch(idleTimeoutMs: number, onIdle: () => void): void {
-    // unref: a watchdog alone must not keep the host process alive.
-    this.#watchdog = setTimeout(onIdle, idleTimeoutMs).unref();
-    this.onFinish(() => clearTimeout(this.#watchdog));
-  }
-
-  push(notification: Notification): void {
-    this.#watchdog?.refresh();
-    this.#seen = true;
-    this.queue.push(notification);
-    if (notification.method === "turn/completed") {
-      this.queue.end();
-      this.#finish();
-    }
-  }
-
-  fail(error: unknown): void {
-    this.#seen = true;
-    this.queue.fail(error);
-    this.#finish();
-  }
-
-  /** Fails the stream at once, dropping what is buffered (cancellation). */
-  abort(reason: unknown): void {
-    this.queue.abort(reason);
-    this.#leave();
-  }
-
-  /** Runs `callback` once when the stream completes, fails or is left. */
-  onFinish(callback: () => void): void {
-    this.#onFinish.push(callback);
-  }
-
-  #leave(): void {
-    this.#onLeave();
-    this.#finish();
-  }
-
-  #finish(): void {
-    for (const callback of this.#onFinish.splice(0)) callback();
-  }
-}
+import type { TurnStream } from "./turn-stream.js";
 
 /**
  * Sends `turn/interrupt` with `send`. The runtime answers `turn/start` before the turn is active,

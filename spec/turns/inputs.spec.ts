@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
-import { describe as describeValue, toWireInput } from "../../lib/turns/inputs.js";
+import { describe as describeValue } from "../../lib/arguments.js";
+import { toWireInput } from "../../lib/turns/inputs.js";
 import { assertInvalid } from "../support/assertions.js";
 
 const IMAGES = mkdtempSync(join(tmpdir(), "codex-inputs-"));

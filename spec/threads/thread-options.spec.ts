@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ApprovalMode, approvalSettings } from "../../lib/server-requests/approval-mode.js";
 import { Sandbox, threadSandbox, turnSandboxPolicy } from "../../lib/threads/sandbox.js";
-import { type ThreadOptions, threadParams, type TurnOptions, turnParams } from "../../lib/threads/wire-params.js";
+import { type ThreadOptions, threadParams } from "../../lib/threads/thread-options.js";
+import { type TurnOptions, turnParams } from "../../lib/turns/turn-options.js";
 import { assertInvalid } from "../support/assertions.js";
 
 

@@ -1,8 +1,8 @@
 import type { GenericSchema } from "valibot";
-import type { TurnStartParams } from "../protocol/generated/v2/index.js";
-import type { ApprovalHandler } from "../server-requests/approvals.js";
-import type { OutputSchema } from "../turns/structured-output.js";
-import type { TurnHandle } from "../turns/turn-handle.js";
+import type { TurnStartParams } from "./protocol/generated/v2/index.js";
+import type { ApprovalHandler } from "./server-requests/approvals.js";
+import type { OutputSchema } from "./turns/structured-output.js";
+import type { TurnHandle } from "./turns/turn-handle.js";
 
 /** Options every call accepts. */
 export interface CallOptions {
