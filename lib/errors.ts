@@ -19,7 +19,8 @@
  * ├── ProtocolError                the runtime sent something the SDK cannot use
  * ├── InvalidArgumentError         a caller passed a bad argument; nothing was sent
  * ├── StructuredOutputError        the final response did not match the turn's output schema
- * └── TurnFailedError              a turn ended with status "failed" (from the client module)
+ * ├── TurnFailedError              a turn ended with status "failed" (from the turns module)
+ * └── ToolCallError                a client-side tool call failed (to onError; from the tools module)
  * ```
  *
  * @module

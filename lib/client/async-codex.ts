@@ -10,7 +10,7 @@ import type {
   TurnStartResponse,
 } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
-import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, ObjectSchema, ThreadResponseSchema, TurnStartResponseSchema, validate } from "../protocol/schemas.js";
+import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, FileContentSchema, ObjectSchema, ThreadResponseSchema, TurnStartResponseSchema, validate } from "../protocol/schemas.js";
 import { raceAbort } from "../abort.js";
 import { ApprovalMode } from "../server-requests/approval-mode.js";
 import { type CodexMetadata, type Connection, type ConnectionSettings, openConnection } from "./connection.js";
@@ -22,6 +22,8 @@ import { Thread } from "../threads/thread.js";
 import { interruptTurn, TurnHandle } from "../turns/turn-handle.js";
 import { TurnStream } from "../turns/turn-stream.js";
 import { type ThreadOptions, threadParams } from "../threads/thread-options.js";
+import { type ThreadInfo, ThreadTools, toolSetOption } from "../tools/thread-tools.js";
+import type { ToolSet } from "../tools/tool-set.js";
 
 /**
  * The Codex runtime (`codex app-server`) as an async API. Construction does no I/O: the first
@@ -44,6 +46,7 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #session: Session;
   readonly #logins = new LoginCompletions();
   readonly #turnIdleTimeoutMs: number | undefined;
+  readonly #threadTools = new ThreadTools();
   #connecting: Promise<Connection> | undefined;
   /** Gives up the start in progress (`#connecting`), so `close()` never waits on a runtime that does not answer. */
   #stopStart: AbortController | undefined;
@@ -55,6 +58,7 @@ export class AsyncCodex implements AsyncDisposable {
     this.#turnIdleTimeoutMs = turnIdleTimeoutMs;
     this.#settings = {
       ...settings,
+      threadTools: this.#threadTools,
       onNotification: (notification) => {
         this.#logins.observe(notification);
         this.#broadcast(notification);
@@ -191,21 +195,37 @@ export class AsyncCodex implements AsyncDisposable {
     await this.#request("account/logout", undefined, ObjectSchema, options);
   }
 
-  /** Starts a new thread. Approval mode defaults to `ApprovalMode.autoReview`. */
+  /**
+   * Starts a new thread. Approval mode defaults to `ApprovalMode.autoReview`. Its `tools` are
+   * declared now, for good: the runtime never takes another tool set for the thread.
+   */
   async threadStart(options: ThreadOptions = {}): Promise<Thread> {
     const params = threadParams(options, { approvalMode: ApprovalMode.autoReview });
-    return this.#threadCall("thread/start", params, options);
+    const tools = toolSetOption(options, this.#settings.experimentalApi);
+    const dynamicTools = tools && { dynamicTools: tools.declarations };
+    return this.#threadCall("thread/start", { ...params, ...dynamicTools }, options, async ({ id }) => this.#threadTools.started(id, tools));
   }
 
-  /** Continues an existing thread, also one from an earlier runtime with the same `CODEX_HOME`. */
+  /**
+   * Continues an existing thread, also one from an earlier runtime with the same `CODEX_HOME`. Pass
+   * the `tools` it was started with to run them again: they must match the stored set by name.
+   *
+   * @throws {InvalidArgumentError} when `tools` differs from the thread's stored tool set.
+   */
   async threadResume(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
     if (options.ephemeral !== undefined) throw new InvalidArgumentError("options.ephemeral", "applies to threadStart and threadFork only");
-    return this.#threadCall("thread/resume", { ...threadParams(options), threadId: checkThreadId(threadId) }, options);
+    const tools = toolSetOption(options, this.#settings.experimentalApi);
+    return this.#threadCall("thread/resume", { ...threadParams(options), threadId: checkThreadId(threadId) }, options, (thread) => this.#attachTools(thread, tools));
   }
 
-  /** Copies a thread's history into a new thread. */
+  /**
+   * Copies a thread's history into a new thread, which inherits its stored tool set and, in this
+   * client, its tools' implementations (or `tools`, which must match the stored set by name).
+   */
   async threadFork(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
-    return this.#threadCall("thread/fork", { ...threadParams(options), threadId: checkThreadId(threadId) }, options);
+    const tools = toolSetOption(options, this.#settings.experimentalApi);
+    const source = checkThreadId(threadId);
+    return this.#threadCall("thread/fork", { ...threadParams(options), threadId: source }, options, (thread) => this.#attachTools(thread, tools, source));
   }
 
   /** Lists stored threads (`thread/list`); options are the wire's filters (`archived`, `limit`, `cursor`, …). */
@@ -224,9 +244,16 @@ export class AsyncCodex implements AsyncDisposable {
     return this.#threadCall("thread/unarchive", { threadId: checkThreadId(threadId) }, options);
   }
 
-  async #threadCall(method: string, params: unknown, options: CallOptions): Promise<Thread> {
-    const response = await this.#request<{ thread: { id: string } }>(method, params, ThreadResponseSchema, options);
+  async #threadCall(method: string, params: unknown, options: CallOptions, attach?: (thread: ThreadInfo) => Promise<void>): Promise<Thread> {
+    const response = await this.#request<{ thread: ThreadInfo }>(method, params, ThreadResponseSchema, options);
+    await attach?.(response.thread);
     return new Thread(this.#session, response.thread.id);
+  }
+
+  /** Attaches tools to a resumed or forked thread, checked against its stored set. */
+  #attachTools(thread: ThreadInfo, tools: ToolSet | undefined, inheritFrom?: string): Promise<void> {
+    const readFile = (path: string): Promise<{ dataBase64: string }> => this.#request("fs/readFile", { path }, FileContentSchema);
+    return this.#threadTools.attach(thread, tools, { inheritFrom, argument: "options.tools", readFile });
   }
 
   /** Sends a request on the current runtime, starting one if needed, and checks the fields the SDK reads. */

@@ -10,6 +10,8 @@ import type { ApprovalHandler } from "../server-requests/approvals.js";
 import { ServerRequestDispatcher } from "../server-requests/dispatcher.js";
 import type { ServerRequestHandlers } from "../server-requests/handlers.js";
 import { TurnRouter } from "../turns/turn-router.js";
+import type { ThreadTools } from "../tools/thread-tools.js";
+import { ToolCalls } from "../tools/tool-calls.js";
 
 /** Who the SDK says it is in `initialize`. */
 export interface ClientInfo {
@@ -50,6 +52,8 @@ export interface ConnectionSettings {
   serverRequestHandlers: ServerRequestHandlers;
   onApproval: ApprovalHandler | undefined;
   serverRequestTimeoutMs: number;
+  /** The client's tools by thread, which answer `item/tool/call`. */
+  threadTools: ThreadTools;
 }
 
 /** One running runtime: the process, the JSON-RPC peer over it and its turn routing. */
@@ -81,6 +85,12 @@ export async function openConnection(
   const transport = settings.transport({ onError: settings.onError });
   let connection: Connection | undefined;
   const router = new TurnRouter(settings.onNotification);
+  const toolCalls = new ToolCalls({
+    threads: settings.threadTools,
+    approvalHandler: (threadId, turnId) => router.approvalHandlerFor(threadId, turnId) ?? settings.onApproval,
+    interrupt: (threadId, turnId) => peer.request("turn/interrupt", { threadId, turnId }),
+    onError: settings.onError,
+  });
   const serverRequests = new ServerRequestDispatcher({
     handlers: settings.serverRequestHandlers,
     onApproval: settings.onApproval,
@@ -88,6 +98,7 @@ export async function openConnection(
     timeoutMs: settings.serverRequestTimeoutMs,
     emit: (notification) => router.dispatch(notification),
     onError: settings.onError,
+    toolCalls,
   });
   const peer = new RpcPeer(transport, {
     requestTimeoutMs: settings.requestTimeoutMs,

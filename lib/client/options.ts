@@ -53,7 +53,7 @@ export interface AsyncCodexOptions {
 }
 
 /** Options checked, defaults applied: what `AsyncCodex` keeps. */
-export type ResolvedOptions = Omit<ConnectionSettings, "onNotification"> & { turnIdleTimeoutMs: number | undefined };
+export type ResolvedOptions = Omit<ConnectionSettings, "onNotification" | "threadTools"> & { turnIdleTimeoutMs: number | undefined };
 
 /**
  * Checks every option and applies the defaults documented on {@link AsyncCodexOptions}.

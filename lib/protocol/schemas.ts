@@ -21,6 +21,9 @@ export const InitializeResponseSchema = v.looseObject({
 /** Any response carrying the thread it created or changed (`thread/start`, `resume`, `fork`, `unarchive`). */
 export const ThreadResponseSchema = v.looseObject({ thread: v.looseObject({ id }) });
 
+/** `fs/readFile` response. */
+export const FileContentSchema = v.looseObject({ dataBase64: v.string() });
+
 /** `turn/start` response. */
 export const TurnStartResponseSchema = v.looseObject({ turn: v.looseObject({ id }) });
 

@@ -1,4 +1,5 @@
 import type {
+  DynamicToolCallParams,
   CommandExecutionRequestApprovalParams,
   CommandExecutionRequestApprovalResponse,
   FileChangeRequestApprovalParams,
@@ -8,7 +9,7 @@ import type {
 } from "../protocol/generated/v2/index.js";
 
 /**
- * A request for approval from the runtime, as one discriminated union on `type`, with the request's
+ * A request for approval (from the runtime, or for a client-side tool from the SDK), as one discriminated union on `type`, with the request's
  * own fields spread in (`threadId`, `turnId`, `itemId`, and e.g. `command` and `cwd` for commands).
  */
 export type ApprovalRequest =
@@ -23,7 +24,14 @@ export type ApprovalRequest =
   | ({
       /** The model asks for more permissions (network, file system). */
       type: "permissions";
-    } & PermissionsRequestApprovalParams);
+    } & PermissionsRequestApprovalParams)
+  | ({
+      /**
+       * The model calls a client-side tool made with `needsApproval: true` (`tool`, `namespace`,
+       * `arguments` as the model sent them, `callId`). Asked by the SDK, not the runtime.
+       */
+      type: "toolCall";
+    } & DynamicToolCallParams);
 
 /**
  * The answer to an {@link ApprovalRequest}:

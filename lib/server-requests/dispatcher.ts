@@ -1,5 +1,6 @@
 import { type CodexError, JsonRpcError, ProtocolError } from "../errors.js";
 import type { ServerRequest } from "../protocol/generated/index.js";
+import type { DynamicToolCallParams } from "../protocol/generated/v2/index.js";
 import { type Notification, notificationThreadId, notificationTurnId, type ServerRequestAnsweredEvent, type ServerRequestOutcome } from "../protocol/notification.js";
 import type { IncomingRequest, RpcPeer } from "../rpc/peer.js";
 import { APPROVAL_METHODS, type ApprovalHandler, type ApprovalMethod, type ApprovalRequest, approvalResponse, isApprovalDecision } from "./approvals.js";
@@ -19,9 +20,18 @@ export interface ServerRequestDispatcherOptions {
   emit(notification: Notification): void;
   /** Receives handler failures. */
   onError(error: CodexError): void;
+  /** Answers `item/tool/call` for threads with client-side tools, and for any thread without an `item/tool/call` handler. */
+  toolCalls?: ToolCallAnswerer | undefined;
 }
 
-type Handled = { outcome: "handled"; response: unknown } | { outcome: Exclude<ServerRequestOutcome, "handled">; error: string };
+/** Runs client-side tools (lib/tools); its answers carry their own response, also when a call failed. */
+export interface ToolCallAnswerer {
+  handles(threadId: string | undefined): boolean;
+  answer(params: DynamicToolCallParams, signal: AbortSignal): Promise<Handled>;
+}
+
+/** How a request was answered; without `response`, the refusal of its type is sent. */
+type Handled = { outcome: ServerRequestOutcome; response?: unknown; error: string | null };
 
 /**
  * Answers the requests the runtime sends to the client, failing closed: whatever goes wrong (no
@@ -82,15 +92,14 @@ export class ServerRequestDispatcher {
         if (!this.#pending.delete(key)) return;
         clearTimeout(timer);
         controller.abort(new Error("the request was answered"));
-        const handled = outcome.outcome === "handled";
         const params = {
           threadId,
           turnId,
           requestId: id,
           requestMethod: method,
           outcome: outcome.outcome,
-          response: handled ? outcome.response : REFUSALS[method],
-          error: handled ? null : outcome.error,
+          response: outcome.response ?? REFUSALS[method],
+          error: outcome.error,
         };
         this.#options.emit({ method: "sdk/serverRequest/answered", params });
         resolve(params);
@@ -109,7 +118,7 @@ export class ServerRequestDispatcher {
       }
       timer = setTimeout(() => settle({ outcome: "timedOut", error: `the ${method} handler did not answer within ${this.#options.timeoutMs} ms (serverRequestTimeoutMs); refused` }), this.#options.timeoutMs);
       call().then(
-        (response) => settle({ outcome: "handled", response }),
+        settle,
         (error: unknown) => {
           if (!this.#pending.has(key)) return; // a handler giving up after cancellation is no failure
           this.#options.onError(new ProtocolError(`The ${method} handler failed; the request was refused`, { method }, { cause: error }));
@@ -126,9 +135,13 @@ export class ServerRequestDispatcher {
    * The handler for a request, as a call returning the wire response, or undefined when none is
    * registered. For approvals: the turn's `onApproval`, else the client's, else `onServerRequest`.
    */
-  #handlerCall(request: ServerRequest, signal: AbortSignal): (() => Promise<unknown>) | undefined {
+  #handlerCall(request: ServerRequest, signal: AbortSignal): (() => Promise<Handled>) | undefined {
     const { method, params } = request;
     const context = { requestId: request.id, signal };
+    const { toolCalls } = this.#options;
+    if (method === "item/tool/call" && toolCalls && (toolCalls.handles(params.threadId) || !this.#options.handlers[method])) {
+      return () => toolCalls.answer(params, signal);
+    }
     if (Object.hasOwn(APPROVAL_METHODS, method)) {
       const onApproval =
         this.#options.turnApprovalHandler(notificationThreadId(params), notificationTurnId(params)) ?? this.#options.onApproval;
@@ -137,7 +150,7 @@ export class ServerRequestDispatcher {
         return async () => {
           const decision: unknown = await onApproval(approval, { signal });
           if (!isApprovalDecision(decision)) throw new TypeError(`onApproval returned ${JSON.stringify(decision)}, not a decision`);
-          return approvalResponse(approval, decision);
+          return { outcome: "handled", response: approvalResponse(approval, decision), error: null };
         };
       }
     }
@@ -146,7 +159,7 @@ export class ServerRequestDispatcher {
     return async () => {
       const response = await handler(params, context);
       if (response === null || typeof response !== "object") throw new TypeError(`the ${method} handler returned ${JSON.stringify(response)}, not a response object`);
-      return response;
+      return { outcome: "handled", response, error: null };
     };
   }
 }

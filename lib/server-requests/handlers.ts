@@ -86,7 +86,8 @@ const REFUSAL_REASON = "refused by the client: no handler accepted this request"
 /**
  * The answer the runtime gets when no handler answers a request (none registered, it threw, or it
  * timed out): always a refusal of that request type, never an approval; `null` means a JSON-RPC
- * error reply, for requests that have no refusal in their response type.
+ * error reply, for requests that have no refusal in their response type. A tool call gets a failed
+ * result that says so: the model sees an error reply only as "dynamic tool request failed".
  */
 export const REFUSALS: { [M in ServerRequestMethod]: ServerRequestResponses[M] | null } = {
   "item/commandExecution/requestApproval": { decision: "decline" },
@@ -96,7 +97,10 @@ export const REFUSALS: { [M in ServerRequestMethod]: ServerRequestResponses[M] |
   applyPatchApproval: { decision: { denied: { rejection: REFUSAL_REASON } } },
   execCommandApproval: { decision: { denied: { rejection: REFUSAL_REASON } } },
   "item/tool/requestUserInput": null,
-  "item/tool/call": null,
+  "item/tool/call": {
+    contentItems: [{ type: "inputText", text: "The tool call got no result: the client's handler failed or did not answer in time." }],
+    success: false,
+  },
   "account/chatgptAuthTokens/refresh": null,
   "attestation/generate": null,
   "currentTime/read": null,

@@ -33,6 +33,7 @@ export interface FakeUsage {
  *   `response.completed`.
  * - `toolCall`: a `function_call` item, after which the runtime runs the tool and asks again with
  *   a `function_call_output` item.
+ * - `toolCalls`: several `function_call` items in one response (the runtime runs them in parallel).
  * - `httpError`: an HTTP error status with an OpenAI-style JSON error body.
  * - `failed`: a stream that ends with `response.failed`.
  * - `hang`: a stream that starts an assistant message and never finishes it, until the client
@@ -69,6 +70,16 @@ export type FakeReply =
       name?: string;
       /** Default `call_<n>`, unique per model. */
       callId?: string;
+      /** The namespace of a namespaced client-side tool. Default: none. */
+      namespace?: string;
+      /** Default `{ inputTokens: 10, outputTokens: 3 }`. */
+      usage?: FakeUsage;
+    }
+  | {
+      /** Several function calls in one response. */
+      type: "toolCalls";
+      /** The calls, in order; each `callId` defaults to `call_<n>_<index>`. */
+      calls: FakeToolCall[];
       /** Default `{ inputTokens: 10, outputTokens: 3 }`. */
       usage?: FakeUsage;
     }
@@ -100,6 +111,18 @@ export type FakeReply =
       /** Responses-API events; each must have a string `type`, which is also the SSE event name. */
       events: Array<Record<string, unknown>>;
     };
+
+/** One call of a `toolCalls` reply. */
+export interface FakeToolCall {
+  /** The function to call. */
+  name: string;
+  /** The tool's arguments; sent JSON-encoded, as the Responses API does. */
+  arguments: Record<string, unknown>;
+  /** The namespace of a namespaced client-side tool. Default: none. */
+  namespace?: string;
+  /** Default `call_<n>_<index>`. */
+  callId?: string;
+}
 
 /** A reply, or a function choosing one from the request it answers. */
 export type FakeReplySource = FakeReply | ((request: RecordedRequest) => FakeReply);
@@ -372,18 +395,13 @@ function replyEvents(
     case "toolCall":
       return [
         created,
-        {
-          type: "response.output_item.done",
-          output_index: 0,
-          item: {
-            type: "function_call",
-            id: `fc_${n}`,
-            call_id: reply.callId ?? `call_${n}`,
-            name: reply.name ?? execToolName(request),
-            arguments: JSON.stringify(reply.arguments),
-            status: "completed",
-          },
-        },
+        functionCallDone({ ...reply, name: reply.name ?? execToolName(request), callId: reply.callId ?? `call_${n}` }, 0, n),
+        completed(reply.usage),
+      ];
+    case "toolCalls":
+      return [
+        created,
+        ...reply.calls.map((call, index) => functionCallDone({ ...call, callId: call.callId ?? `call_${n}_${index}` }, index, n)),
         completed(reply.usage),
       ];
     case "failed":
@@ -397,6 +415,23 @@ function replyEvents(
     case "hang":
       return [created, { type: "response.output_item.added", output_index: 0, item: message("in_progress", []) }];
   }
+}
+
+/** The `response.output_item.done` event of one function call. */
+function functionCallDone(call: FakeToolCall & { callId: string }, index: number, n: number): Record<string, unknown> {
+  return {
+    type: "response.output_item.done",
+    output_index: index,
+    item: {
+      type: "function_call",
+      id: index === 0 ? `fc_${n}` : `fc_${n}_${index}`,
+      call_id: call.callId,
+      name: call.name,
+      ...(call.namespace === undefined ? {} : { namespace: call.namespace }),
+      arguments: JSON.stringify(call.arguments),
+      status: "completed",
+    },
+  };
 }
 
 function echoLastUserMessage(request: RecordedRequest): FakeReply {

@@ -10,6 +10,7 @@ export type {
   FakeModelOptions,
   FakeReply,
   FakeReplySource,
+  FakeToolCall,
   FakeUsage,
   FunctionCallOutput,
   RecordedRequest,

@@ -4,6 +4,7 @@ import type { JsonValue } from "../protocol/generated/serde_json/JsonValue.js";
 import type { Personality } from "../protocol/generated/index.js";
 import { type ApprovalMode, approvalSettings } from "../server-requests/approval-mode.js";
 import type { CallOptions } from "../session.js";
+import type { ToolEntry } from "../tools/tool-set.js";
 import { type Sandbox, threadSandbox } from "./sandbox.js";
 
 /** Options of `threadStart`, `threadResume` and `threadFork`; each omitted one keeps the runtime's setting. */
@@ -30,6 +31,12 @@ export interface ThreadOptions extends CallOptions {
   personality?: Personality;
   /** Service tier, e.g. `"flex"`. */
   serviceTier?: string;
+  /**
+   * Client-side tools (made by `tool()`) and namespaces of them, which the agent can call; see
+   * "Client-side tools" in the README. Declared at `threadStart`, where the set is fixed for good;
+   * `threadResume` and `threadFork` attach implementations to the stored set (names must match).
+   */
+  tools?: readonly ToolEntry[];
 }
 
 // Separate lists because thread/start and turn/start take different fields: the runtime silently
@@ -39,7 +46,7 @@ const THREAD_STRING_OPTIONS = ["model", "modelProvider", "cwd", "baseInstruction
 /** Wire params for a thread call; `defaults` fill in what `options` omits. */
 export function threadParams(options: ThreadOptions, defaults: Pick<ThreadOptions, "approvalMode"> = {}): Record<string, unknown> {
   checkObject(options, "options");
-  const { signal: _signal, sandbox, approvalMode = defaults.approvalMode, config, ephemeral, ...rest } = options;
+  const { signal: _signal, tools: _tools, sandbox, approvalMode = defaults.approvalMode, config, ephemeral, ...rest } = options;
   if (config !== undefined) checkObject(config, "options.config");
   if (ephemeral !== undefined && typeof ephemeral !== "boolean") throw new InvalidArgumentError("options.ephemeral", `must be a boolean, got ${describe(ephemeral)}`);
   return withoutUndefined({

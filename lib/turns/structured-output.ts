@@ -29,18 +29,31 @@ export function isValibotSchema(value: unknown): value is v.GenericSchema {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "schema" && standard?.vendor === "valibot";
 }
 
+/** How {@link valibotToJsonSchema} converts. */
+export interface JsonSchemaConversion {
+  /** What the schema is for, in error messages. Default `"structured output"`. */
+  purpose?: string;
+  /**
+   * Allow `v.optional(…)` object entries, left out of `required` (tool parameters are not held to
+   * strict mode). Default `false`: strict mode requires every property.
+   */
+  optionalProperties?: boolean;
+}
+
 /**
  * Converts a valibot schema to the JSON Schema that structured outputs accept in strict mode:
  * every object closed (`additionalProperties: false`) with all properties required, every node
- * typed. Optional values must be `v.nullable(…)`, since strict mode has no optional properties.
+ * typed. Optional values must be `v.nullable(…)`, since strict mode has no optional properties
+ * (unless `conversion.optionalProperties` allows them).
  *
  * @throws {InvalidArgumentError} naming the path of the first construct it cannot express.
  */
-export function valibotToJsonSchema(schema: v.GenericSchema, path: string): JsonSchema {
+export function valibotToJsonSchema(schema: v.GenericSchema, path: string, conversion: JsonSchemaConversion = {}): JsonSchema {
   const node = schema as v.GenericSchema & Record<string, unknown>;
   const unsupported = (hint: string): never => {
-    throw new InvalidArgumentError(path, `${node.type} schemas are not supported in structured output: ${hint}`);
+    throw new InvalidArgumentError(path, `${node.type} schemas are not supported in ${conversion.purpose ?? "structured output"}: ${hint}`);
   };
+  const convert = (child: v.GenericSchema, childPath: string): JsonSchema => valibotToJsonSchema(child, childPath, conversion);
   switch (node.type) {
     case "string":
     case "boolean":
@@ -56,19 +69,22 @@ export function valibotToJsonSchema(schema: v.GenericSchema, path: string): Json
     case "enum":
       return enumSchema(node.options as unknown[], path);
     case "nullable":
-      return { anyOf: [valibotToJsonSchema(node.wrapped as v.GenericSchema, path), { type: "null" }] };
+      return { anyOf: [convert(node.wrapped as v.GenericSchema, path), { type: "null" }] };
     case "array":
-      return { type: "array", items: valibotToJsonSchema(node.item as v.GenericSchema, `${path}[]`) };
+      return { type: "array", items: convert(node.item as v.GenericSchema, `${path}[]`) };
     case "union":
     case "variant":
-      return { anyOf: (node.options as v.GenericSchema[]).map((option, index) => valibotToJsonSchema(option, `${path}|${index}`)) };
+      return { anyOf: (node.options as v.GenericSchema[]).map((option, index) => convert(option, `${path}|${index}`)) };
     case "object":
     case "strict_object": {
       const entries = Object.entries(node.entries as Record<string, v.GenericSchema>);
+      const isOptional = (entry: v.GenericSchema): boolean => conversion.optionalProperties === true && OPTIONAL_TYPES.includes(entry.type);
       return {
         type: "object",
-        properties: Object.fromEntries(entries.map(([key, entry]) => [key, valibotToJsonSchema(entry, `${path}.${key}`)])),
-        required: entries.map(([key]) => key),
+        properties: Object.fromEntries(
+          entries.map(([key, entry]) => [key, convert(isOptional(entry) ? ((entry as unknown as { wrapped: v.GenericSchema }).wrapped) : entry, `${path}.${key}`)]),
+        ),
+        required: entries.filter(([, entry]) => !isOptional(entry)).map(([key]) => key),
         additionalProperties: false,
       };
     }
@@ -84,6 +100,8 @@ export function valibotToJsonSchema(schema: v.GenericSchema, path: string): Json
       return unsupported("use objects, arrays, strings, numbers, booleans, literals, picklists, enums, unions and nullable");
   }
 }
+
+const OPTIONAL_TYPES: readonly string[] = ["optional", "exact_optional"];
 
 function enumSchema(values: unknown[], path: string): JsonSchema {
   const types = [...new Set(values.map((value) => typeof value))];
