@@ -56,6 +56,7 @@ export class ToolSet {
         return { type: "function", ...declaration(entry) };
       }
       checkObject(entry, at);
+      if ("execute" in entry || "parameters" in entry) throw new InvalidArgumentError(at, "must be a tool made by tool() (whose checks never ran on this object) or a namespace { name, tools }");
       checkKnownKeys(entry, ["name", "description", "tools"], at);
       const { name, description = "", tools: members } = entry as Partial<ToolNamespace>;
       checkToolName(name, `${at}.name`);
