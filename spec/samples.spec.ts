@@ -52,6 +52,11 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^landmarks: Eiffel Tower, Louvre; nickname: City of Light$/m,
     /^rejected before sending: options\.outputSchema\.nickname: optional schemas are not supported/m,
   ],
+  tools: [
+    /^tool call: find_customer\(\{"email":"ada@example\.com"\}\) → ok$/m,
+    /^tool call: find_customer\(\{"email":"ada at example\.com"\}\) → failed$/m,
+    /^Codex: The tool answered: \{"name":"Ada Lovelace","plan":"pro","openTickets":2\} \/ Tool find_customer was not run: its arguments do not match its parameters \(email: Invalid email: Received "ada at example\.com"\)\./m,
+  ],
   "kitchen-sink": [
     /^\(fake model\) model gpt-\S+, effort low, summary concise, service tier standard, format json_schema$/m,
     /^status: completed$/m,

@@ -192,6 +192,20 @@ describe("FakeModel", () => {
     });
   });
 
+  it("answers a toolCalls reply with one function_call item per call, in one response, namespaces kept.", async () => {
+    await using model = await FakeModel.start({
+      replies: [{ type: "toolCalls", calls: [{ name: "lookup", arguments: { city: "Paris" } }, { name: "find", namespace: "crm", arguments: {}, callId: "mine" }] }],
+    });
+    const events = await streamEvents(await postResponses(model));
+    assert.deepEqual(
+      events.map(({ event }) => event),
+      ["response.created", "response.output_item.done", "response.output_item.done", "response.completed"],
+    );
+    assert.deepEqual(events[1]?.data.item, { type: "function_call", id: "fc_1", call_id: "call_1_0", name: "lookup", arguments: '{"city":"Paris"}', status: "completed" });
+    assert.deepEqual(events[2]?.data.item, { type: "function_call", id: "fc_1_1", call_id: "mine", name: "find", namespace: "crm", arguments: "{}", status: "completed" });
+    assert.equal(events[2]?.data.output_index, 1);
+  });
+
   it("answers an httpError reply with its status and an OpenAI-style JSON error.", async () => {
     await using model = await FakeModel.start({
       replies: [{ type: "httpError", status: 500 }, { type: "httpError", status: 429, message: "slow down", code: "rate_limit_exceeded" }],
