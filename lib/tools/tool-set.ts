@@ -7,17 +7,18 @@ import { checkToolName, isTool, type Tool, type ToolNamespace } from "./tool.js"
 export type ToolEntry = Tool | ToolNamespace;
 
 /**
- * Names of the runtime's own tools. The runtime accepts a client-side tool of the same name, then
- * advertises and runs only its own, so such a name is refused before sending. It holds every
- * built-in the pinned runtime was seen advertising (`exec_command`, `write_stdin`,
- * `request_user_input`, `view_image`, the `multi_agent_v1` namespace, the goal tools), and those
- * other configurations or models enable.
+ * Names of the runtime's own tools, refused for top-level client-side tools and namespaces. The
+ * runtime accepts a client-side tool named like a built-in it advertises, then drops it and runs
+ * its own. The list holds every built-in the pinned runtime was seen advertising (`exec_command`,
+ * `write_stdin`, `request_user_input`, `view_image`, the `multi_agent_v1` namespace, the goal
+ * tools) and those other configurations or models enable, since which ones a thread gets depends
+ * on both. Tools inside a namespace may use any name: the runtime calls them by namespace.
  */
 export const BUILT_IN_TOOL_NAMES: readonly string[] = [
   "exec_command", "write_stdin", "shell", "shell_command", "local_shell", "apply_patch", "update_plan",
   "request_user_input", "view_image", "web_search", "image_generation", "tool_search",
   "get_goal", "create_goal", "update_goal", "multi_agent_v1", "spawn_agent", "send_input", "resume_agent",
-  "wait", "close_agent", "list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource",
+  "wait", "wait_agent", "close_agent", "list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource",
   "read_file", "list_dir", "grep_files", "get_memory", "js_repl", "js_repl_reset",
 ];
 
