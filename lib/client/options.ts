@@ -34,8 +34,8 @@ export interface AsyncCodexOptions {
   /** Receives problems the SDK survives: non-JSON output, replies to no request, failed handlers, … Default: ignore them. */
   onError?: (error: CodexError) => void;
   /**
-   * Decides approval requests (commands, file changes, permissions) for every turn that does not
-   * set its own. Default: none, so every approval request is declined. Only `ApprovalMode.askUser`
+   * Decides approval requests (commands, file changes, permissions, and calls of client-side tools
+   * made with `needsApproval`) for every turn that does not set its own. Default: none, so every approval request is declined. Only `ApprovalMode.askUser`
    * and `ApprovalMode.untrusted` make the runtime ask the client.
    */
   onApproval?: ApprovalHandler;

@@ -215,7 +215,8 @@ test("two calls in one response run concurrently, and a concurrency limit of 1 r
   const overlap = (pair: Array<{ start: number; end: number }>): number => Math.min(pair[0]!.end, pair[1]!.end) - Math.max(pair[0]!.start, pair[1]!.start);
   const freeOverlap = overlap(spans.free!);
   const limitedOverlap = overlap(spans.limited!);
-  t.diagnostic(`overlap of two concurrent 200 ms calls: ${freeOverlap.toFixed(1)} ms; with concurrency 1: ${limitedOverlap.toFixed(1)} ms`);
+  const startGap = Math.abs(spans.free![1]!.start - spans.free![0]!.start);
+  t.diagnostic(`two concurrent calls: started ${startGap.toFixed(1)} ms apart, overlap ${freeOverlap.toFixed(1)} ms; with concurrency 1: overlap ${limitedOverlap.toFixed(1)} ms`);
   assert.ok(freeOverlap > 0, `the two calls overlap (${freeOverlap} ms)`);
   assert.ok(limitedOverlap <= 0, `with concurrency 1 the second starts after the first ended (${limitedOverlap} ms)`);
 });
@@ -416,4 +417,17 @@ test("a tool with needsApproval asks onApproval first and fails closed; others r
   await runTurn(thread, { onApproval: () => "accept" });
   assert.equal(outputsOf(env.model.responseRequests.at(-1)).call_5_0, "refunded 5");
   assert.deepEqual(refunds, [5]);
+
+  const cancelled = await runTurn(thread, { onApproval: () => "cancel" });
+  const end = cancelled.events.at(-1);
+  assert.ok(end?.method === "turn/completed" && end.params.turn.status === "interrupted", "cancel declines and interrupts the turn");
+  assert.deepEqual(refunds, [5]);
+
+  await runTurn(thread, { onApproval: () => "acceptForSession" });
+  await runTurn(thread, {
+    onApproval: () => {
+      throw new Error("not asked again");
+    },
+  });
+  assert.deepEqual(refunds, [5, 5, 5], "acceptForSession stops asking for that tool on that thread");
 });

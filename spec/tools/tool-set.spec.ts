@@ -19,6 +19,8 @@ test("a tool set declares functions and namespaces as the runtime expects, and f
   assert.equal(set.find(null, "a"), a);
   assert.equal(set.find(null, "find"), undefined);
   assert.deepEqual(set.names, ["a", "crm.find", "billing.find"]);
+  // Measured: the runtime calls namespaced tools by namespace, so built-in names do not collide there.
+  assert.deepEqual(ToolSet.from([{ name: "shell_tools", tools: [make("exec_command")] }], "options.tools").names, ["shell_tools.exec_command"]);
 });
 
 test("a tool named like a built-in, a duplicate, a bad namespace or a look-alike is refused before the runtime starts", async () => {
