@@ -35,8 +35,9 @@ export interface AsyncCodexOptions {
   onError?: (error: CodexError) => void;
   /**
    * Decides approval requests (commands, file changes, permissions, and calls of client-side tools
-   * made with `needsApproval`) for every turn that does not set its own. Default: none, so every approval request is declined. Only `ApprovalMode.askUser`
-   * and `ApprovalMode.untrusted` make the runtime ask the client.
+   * made with `needsApproval`) for every turn that does not set its own. Default: none, so every
+   * approval request is declined. Only `ApprovalMode.askUser` and `ApprovalMode.untrusted` make
+   * the runtime ask the client.
    */
   onApproval?: ApprovalHandler;
   /** Handlers for any request the runtime sends, by method, typed from the protocol. Default: none (refused). */
