@@ -1,52 +1,12 @@
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { type TestContext, test } from "node:test";
+import { test } from "node:test";
 import * as v from "valibot";
-import {
-  type ApprovalRequest,
-  ApprovalMode,
-  AsyncCodex,
-  type AsyncCodexOptions,
-  InvalidArgumentError,
-  type Notification,
-  type ThreadOptions,
-  type ToolContext,
-  ToolCallError,
-  tool,
-  toolImage,
-} from "../../lib/index.js";
-import { type FakeReply, type FakeToolCall, functionCallOutputs, type RecordedRequest } from "../../lib/testing/index.js";
+import { type ApprovalRequest, ApprovalMode, BUILT_IN_TOOL_NAMES, type Notification, type ToolContext, ToolCallError, tool, toolImage } from "../../lib/index.js";
 import { offlineCodex } from "../support/offline-codex.js";
+import { answers, outputsOf, runTurn, setUp } from "../support/tool-calls.js";
 
 const PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-
-/** The fake model calls `calls` (all in one response) for the first prompt, then answers "done". */
-function callingModel(calls: FakeToolCall[]): (request: RecordedRequest) => FakeReply {
-  return (request) => {
-    const input = (request.body as { input: Array<{ type?: string }> }).input;
-    return input.at(-1)?.type === "function_call_output" ? { type: "text", text: "done" } : { type: "toolCalls", calls };
-  };
-}
-
-async function setUp(t: TestContext, calls: FakeToolCall[], codex = {}) {
-  return offlineCodex(t, { environment: { model: { defaultReply: callingModel(calls) } }, codex });
-}
-
-/** Runs one turn to its end, collecting its notifications. */
-async function runTurn(thread: { turn(input: string, options?: object): Promise<AsyncIterable<Notification> & { id: string }> }, options?: object) {
-  const turn = await thread.turn("go", options);
-  const events: Notification[] = [];
-  for await (const n of turn) events.push(n);
-  return { turn, events };
-}
-
-function answers(events: Notification[]) {
-  return events.flatMap((n) => (n.method === "sdk/serverRequest/answered" && n.params.requestMethod === "item/tool/call" ? [n.params] : []));
-}
-
-function outputsOf(request: RecordedRequest | undefined): Record<string, string> {
-  return Object.fromEntries(functionCallOutputs(request!).map(({ callId, output }) => [callId, output]));
-}
 
 test("a valid call runs execute with typed, validated args, and the model receives its output as function_call_output", async (t) => {
   const seen: Array<{ args: { city: string; days?: number | undefined }; context: ToolContext }> = [];
@@ -280,19 +240,7 @@ test("a namespaced tool is declared as a namespace and runs when the model calls
   assert.deepEqual(outputsOf(second), { call_1_0: "customer ada@example.com: Ada" });
 });
 
-test("a fork inherits its source's tool implementations", async (t) => {
-  const echo = tool({ name: "echo_args", description: "Echoes", parameters: v.object({ word: v.string() }), execute: ({ word }) => `echo ${word}` });
-  const { codex, env } = await setUp(t, [{ name: "echo_args", arguments: { word: "fork" } }]);
-  const thread = await codex.threadStart({ tools: [echo] });
-  await runTurn(thread);
-  const fork = await codex.threadFork(thread.id);
-  await runTurn(fork);
-  // The fork's history holds the source's call too; its own is the third model call's.
-  assert.deepEqual(outputsOf(env.model.responseRequests.at(-1)), { call_1_0: "echo fork", call_3_0: "echo fork" });
-});
-
 test("the runtime's built-in tools are all in BUILT_IN_TOOL_NAMES, so none can be shadowed", async (t) => {
-  const { BUILT_IN_TOOL_NAMES } = await import("../../lib/index.js");
   const mine = tool({ name: "mine", description: "Mine", parameters: v.object({}), execute: () => "" });
   const { codex, env } = await offlineCodex(t);
   await (await codex.threadStart({ tools: [mine] })).run("hello");
@@ -302,76 +250,6 @@ test("the runtime's built-in tools are all in BUILT_IN_TOOL_NAMES, so none can b
   const builtIns = advertised.slice(0, -1);
   assert.ok(builtIns.length >= 5);
   assert.deepEqual(builtIns.filter((name) => !BUILT_IN_TOOL_NAMES.includes(name)), []);
-});
-
-test("tools on a client without the experimental API are refused before anything is sent", async (t) => {
-  const mine = tool({ name: "mine", description: "Mine", parameters: v.object({}), execute: () => "" });
-  const { codex } = await offlineCodex(t, { codex: { experimentalApi: false } });
-  const options: ThreadOptions = { tools: [mine] };
-  await assert.rejects(codex.threadStart(options), { name: "InvalidArgumentError", argument: "options.tools" });
-  assert.equal(codex.pid, undefined);
-});
-
-test("a thread resumed after a runtime restart runs its tools in the new client; names are checked against the stored set", async (t) => {
-  const calls: string[] = [];
-  const toolA = (who: string) =>
-    tool({
-      name: "tool_a",
-      description: "Tool A",
-      parameters: v.object({}),
-      execute: () => {
-        calls.push(who);
-        return `a from ${who}`;
-      },
-    });
-  const toolB = tool({ name: "tool_b", description: "Tool B", parameters: v.object({}), execute: () => "b" });
-  const { codex, env } = await setUp(t, [{ name: "tool_a", arguments: {} }]);
-  const thread = await codex.threadStart({ tools: [{ name: "ns", tools: [toolB] }, toolA("first")] });
-  await runTurn(thread);
-  await codex.close();
-
-  const errors: Error[] = [];
-  const open = (options: AsyncCodexOptions = {}): AsyncCodex => {
-    const client = new AsyncCodex({ ...env.options, onError: (error) => errors.push(error), ...options });
-    t.after(() => client.close());
-    return client;
-  };
-  const second = open();
-  await assert.rejects(second.threadResume(thread.id, { tools: [toolA("second"), toolB] }), (error: Error) => {
-    assert.ok(error instanceof InvalidArgumentError);
-    assert.equal(error.argument, "options.tools");
-    assert.match(error.message, /was started with the tools ns\.tool_b, tool_a, and its tool set cannot change: no implementation given for ns\.tool_b; tool_b is not among them/);
-    return true;
-  });
-  const resumed = await second.threadResume(thread.id, { tools: [toolA("second"), { name: "ns", tools: [toolB] }] });
-  await runTurn(resumed);
-  assert.deepEqual(calls, ["first", "second"], "the call reached the resuming client");
-  assert.equal(outputsOf(env.model.responseRequests.at(-1)).call_3_0, "a from second");
-  await second.close();
-
-  // Resumed without its tools: the model is told, and the turn does not hang.
-  const bare = await open().threadResume(thread.id);
-  const { events } = await runTurn(bare);
-  assert.match(outputsOf(env.model.responseRequests.at(-1)).call_5_0 ?? "", /^Tool tool_a is not available: the client has no implementation of it for this thread\./);
-  assert.equal(answers(events)[0]?.outcome, "noHandler");
-  assert.ok(errors.some((error) => error instanceof ToolCallError && error.reason === "unknownTool" && error.tool === "tool_a"));
-  const completed = events.at(-1);
-  assert.ok(completed?.method === "turn/completed" && completed.params.turn.status === "completed");
-});
-
-test("without tools attached, an onServerRequest handler for item/tool/call still answers", async (t) => {
-  const weather = tool({ name: "lookup", description: "Look up", parameters: v.object({}), execute: () => "from tool()" });
-  const { codex, env } = await setUp(t, [{ name: "lookup", arguments: {} }]);
-  const thread = await codex.threadStart({ tools: [weather] });
-  await runTurn(thread); // a thread has no rollout to resume before its first turn
-  await codex.close();
-  const raw = new AsyncCodex({
-    ...env.options,
-    onServerRequest: { "item/tool/call": (params) => ({ contentItems: [{ type: "inputText", text: `raw handler ran ${params.tool}` }], success: true }) },
-  });
-  t.after(() => raw.close());
-  await runTurn(await raw.threadResume(thread.id));
-  assert.deepEqual(outputsOf(env.model.responseRequests.at(-1)), { call_1_0: "from tool()", call_3_0: "raw handler ran lookup" });
 });
 
 test("a tool with needsApproval asks onApproval first and fails closed; others run unasked, even under ApprovalMode.untrusted", async (t) => {
@@ -430,4 +308,45 @@ test("a tool with needsApproval asks onApproval first and fails closed; others r
     },
   });
   assert.deepEqual(refunds, [5, 5, 5], "acceptForSession stops asking for that tool on that thread");
+});
+
+test("a tool with no timeoutMs of its own is still bounded by serverRequestTimeoutMs, and the model is told", async (t) => {
+  let callSignal: AbortSignal | undefined;
+  const stuck = tool({
+    name: "stuck",
+    description: "Never answers",
+    parameters: v.object({}),
+    execute: (_args, { signal }) => {
+      callSignal = signal;
+      return new Promise(() => {});
+    },
+  });
+  const { codex, env } = await setUp(t, [{ name: "stuck", arguments: {} }], { serverRequestTimeoutMs: 300 });
+  const { events } = await runTurn(await codex.threadStart({ tools: [stuck] }));
+  assert.equal(outputsOf(env.model.responseRequests.at(-1)).call_1_0, "The tool call got no result: the client's handler failed or did not answer in time.");
+  assert.equal(answers(events)[0]?.outcome, "timedOut");
+  assert.equal(callSignal?.aborted, true);
+});
+
+test("when the runtime dies, every running execute's signal aborts", async (t) => {
+  let started: () => void = () => {};
+  const running = new Promise<void>((resolve) => (started = resolve));
+  let callSignal: AbortSignal | undefined;
+  const wait = tool({
+    name: "wait_forever",
+    description: "Waits",
+    parameters: v.object({}),
+    execute: (_args, { signal }) => {
+      callSignal = signal;
+      started();
+      return new Promise(() => {});
+    },
+  });
+  const { codex } = await setUp(t, [{ name: "wait_forever", arguments: {} }]);
+  const turn = await (await codex.threadStart({ tools: [wait] })).turn("go");
+  const result = turn.run();
+  await running;
+  process.kill(codex.pid!, "SIGKILL");
+  await assert.rejects(result, { name: "TransportClosedError" });
+  assert.equal(callSignal?.aborted, true);
 });

@@ -46,3 +46,24 @@ test("tool() refuses a bad definition, naming what is wrong", () => {
     assert.throws(() => tool({ ...base, name: "t", ...change } as Parameters<typeof tool>[0]), (error: Error) => error instanceof InvalidArgumentError && message.test(error.message));
   }
 });
+
+test("a tool's concurrency slots are freed when a call ends, and a waiting call gives up its place when its signal aborts", async () => {
+  const { acquireSlot } = await import("../../lib/tools/tool.js");
+  const made = tool({ ...base, name: "one_at_a_time", concurrency: 1 });
+  const never = new AbortController().signal;
+  const releaseFirst = await acquireSlot(made, never);
+  const giveUp = new AbortController();
+  const second = acquireSlot(made, giveUp.signal);
+  let thirdStarted = false;
+  const third = acquireSlot(made, never).then((release) => {
+    thirdStarted = true;
+    return release;
+  });
+  giveUp.abort(new Error("turn ended"));
+  await assert.rejects(second, /turn ended/);
+  assert.equal(thirdStarted, false, "the slot is still taken");
+  releaseFirst();
+  (await third)();
+  assert.equal(thirdStarted, true);
+  (await acquireSlot(made, never))();
+});
