@@ -74,7 +74,12 @@ export class ToolCalls {
       const known = set ? ` It has: ${set.names.join(", ")}.` : "";
       return fail("unknownTool", "noHandler", `Tool ${shown} is not available: the client has no implementation of it for this thread.${known}`);
     }
-    const parsed = await v.safeParseAsync(made.parameters, params.arguments);
+    let parsed: v.SafeParseResult<v.GenericSchema>;
+    try {
+      parsed = await v.safeParseAsync(made.parameters, params.arguments);
+    } catch (error) {
+      return fail("failed", "failed", `Tool ${shown} failed while checking its arguments: ${reasonOf(error)}`, { cause: error });
+    }
     if (!parsed.success) {
       const issues = parsed.issues.map((issue) => ({ path: v.getDotPath(issue) ?? "", message: issue.message }));
       const listed = issues.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join("; ");
@@ -117,6 +122,10 @@ export class ToolCalls {
     try {
       release = await acquireSlot(made, signal);
     } catch {
+      return moot;
+    }
+    if (signal.aborted) {
+      release();
       return moot;
     }
     const run = new AbortController();
