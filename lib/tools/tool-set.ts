@@ -14,13 +14,13 @@ export type ToolEntry = Tool | ToolNamespace;
  * tools) and those other configurations or models enable, since which ones a thread gets depends
  * on both. Tools inside a namespace may use any name: the runtime calls them by namespace.
  */
-export const BUILT_IN_TOOL_NAMES: readonly string[] = [
+export const BUILT_IN_TOOL_NAMES: readonly string[] = Object.freeze([
   "exec_command", "write_stdin", "shell", "shell_command", "local_shell", "apply_patch", "update_plan",
   "request_user_input", "view_image", "web_search", "image_generation", "tool_search",
   "get_goal", "create_goal", "update_goal", "multi_agent_v1", "spawn_agent", "send_input", "resume_agent",
   "wait", "wait_agent", "close_agent", "list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource",
   "read_file", "list_dir", "grep_files", "get_memory", "js_repl", "js_repl_reset",
-];
+]);
 
 /** The name a call is shown by: `tool`, or `namespace.tool`. */
 export function qualifiedName(namespace: string | null | undefined, name: string): string {

@@ -40,6 +40,9 @@ test("a valid call runs execute with typed, validated args, and the model receiv
     parameters: { type: "object", properties: { city: { type: "string" }, days: { type: "integer" } }, required: ["city"], additionalProperties: false },
   });
   assert.deepEqual(outputsOf(second), { call_1_0: "sunny in Paris" });
+  const asked = events.find((n) => n.method === "sdk/serverRequest");
+  assert.ok(asked?.method === "sdk/serverRequest" && asked.params.request.method === "item/tool/call");
+  assert.deepEqual(asked.params.request.params, { threadId: thread.id, turnId: turn.id, callId: "call_1_0", namespace: null, tool: "lookup_weather", arguments: { city: "  Paris " } });
   assert.deepEqual(answers(events).map(({ outcome, response }) => ({ outcome, response })), [
     { outcome: "handled", response: { contentItems: [{ type: "inputText", text: "sunny in Paris" }], success: true } },
   ]);
