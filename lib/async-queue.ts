@@ -66,7 +66,14 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   next(): Promise<IteratorResult<T>> {
     if (this.#head < this.#items.length) {
       const value = this.#items[this.#head] as T;
+      // Dropped at once: a consumed item must not outlive its turn (a 20 MB message, say) until
+      // the next compaction.
+      this.#items[this.#head] = undefined as T;
       this.#head += 1;
+      if (this.#head === this.#items.length) {
+        this.#items = [];
+        this.#head = 0;
+      }
       // Compact occasionally instead of shift() on every read, which is O(n) on large buffers.
       if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
         this.#items = this.#items.slice(this.#head);

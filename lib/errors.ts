@@ -14,7 +14,8 @@
  * │       └── RetryLimitExceededError
  * ├── TransportClosedError         the runtime exited or the connection closed
  * ├── RequestTimeoutError          no answer within requestTimeoutMs
- * ├── TurnTimeoutError             a turn went quiet for turnIdleTimeoutMs and was interrupted
+ * ├── TurnTimeoutError             a turn passed turnIdleTimeoutMs or turnTimeoutMs and was interrupted
+ * ├── ThreadBusyError              turn/start joined a turn this client did not start for that call
  * ├── CodexNotFoundError           no runtime binary to start
  * ├── ProtocolError                the runtime sent something the SDK cannot use
  * ├── InvalidArgumentError         a caller passed a bad argument; nothing was sent
@@ -202,18 +203,59 @@ export class RequestTimeoutError extends CodexError {
   }
 }
 
-/** A turn sent no notification for `turnIdleTimeoutMs`; the SDK interrupted it. */
+/** Which limit a {@link TurnTimeoutError} reports: the idle watchdog or the wall-clock limit. */
+export type TurnTimeoutLimit = "turnIdleTimeoutMs" | "turnTimeoutMs";
+
+/**
+ * A turn passed one of its time limits and the SDK interrupted it: it sent no notification for
+ * `turnIdleTimeoutMs`, or it ran longer than `turnTimeoutMs` in all. {@link limit} says which.
+ */
 export class TurnTimeoutError extends CodexError {
   /** Always `"TurnTimeoutError"`. */
   override name = "TurnTimeoutError";
   /** The turn that was interrupted. */
   readonly turnId: string;
-  /** How long the turn was silent, in ms: the `turnIdleTimeoutMs` in force. */
+  /** The limit that fired: `"turnIdleTimeoutMs"` (silence) or `"turnTimeoutMs"` (total running time). */
+  readonly limit: TurnTimeoutLimit;
+  /** The value of that limit, in ms. */
+  readonly timeoutMs: number;
+  /**
+   * The same as {@link timeoutMs}: how long the turn was silent for the idle limit, the total
+   * limit for `turnTimeoutMs`.
+   * @deprecated Read {@link timeoutMs} and {@link limit}; kept from when the idle watchdog was the only limit.
+   */
   readonly idleMs: number;
-  constructor(turnId: string, idleMs: number) {
-    super(`Turn ${turnId} sent nothing for ${idleMs} ms (turnIdleTimeoutMs); it was interrupted`);
+  /** @param limit which limit fired; default `"turnIdleTimeoutMs"`, as before there were two. */
+  constructor(turnId: string, timeoutMs: number, limit: TurnTimeoutLimit = "turnIdleTimeoutMs") {
+    super(
+      limit === "turnIdleTimeoutMs"
+        ? `Turn ${turnId} sent nothing for ${timeoutMs} ms (turnIdleTimeoutMs); it was interrupted`
+        : `Turn ${turnId} ran longer than ${timeoutMs} ms (turnTimeoutMs); it was interrupted`,
+    );
     this.turnId = turnId;
-    this.idleMs = idleMs;
+    this.limit = limit;
+    this.timeoutMs = timeoutMs;
+    this.idleMs = timeoutMs;
+  }
+}
+
+/**
+ * The runtime answered a `turn/start` with a turn that was already running: one this client routes
+ * already, or one it did not start (another client, or the runtime itself, e.g. for a goal). The
+ * runtime joined the input into that turn; the SDK made no second handle for it. Add input to a
+ * running turn with `turn.steer()`; the SDK itself queues its own turns on a thread in call order.
+ */
+export class ThreadBusyError extends CodexError {
+  /** Always `"ThreadBusyError"`. */
+  override name = "ThreadBusyError";
+  /** The thread whose turn/start was joined. */
+  readonly threadId: string;
+  /** The turn running on it, whose id the runtime answered with. */
+  readonly activeTurnId: string;
+  constructor(threadId: string, activeTurnId: string) {
+    super(`Thread ${threadId} is busy with turn ${activeTurnId}, which this call did not start: the runtime joined the input into it. Wait for that turn to complete, or steer it`);
+    this.threadId = threadId;
+    this.activeTurnId = activeTurnId;
   }
 }
 

@@ -38,6 +38,8 @@ export { type Tool, type ToolContext, type ToolDefinition, type ToolNamespace, t
 export { type ToolImage, toolImage } from "./tools/answer.js";
 export { BUILT_IN_TOOL_NAMES, type ToolEntry } from "./tools/tool-set.js";
 export { ToolCallError, type ToolCallFailure } from "./tools/tool-call-error.js";
+export { GoalHandle, type GoalResult } from "./goals/goal-handle.js";
+export type { GoalOptions, SetGoalOptions } from "./goals/goal-options.js";
 export { TurnHandle } from "./turns/turn-handle.js";
 export { TurnFailedError, type TurnResult } from "./turns/turn-result.js";
 export type { ThreadOptions } from "./threads/thread-options.js";
@@ -59,9 +61,11 @@ export {
   RetryLimitExceededError,
   ServerBusyError,
   StructuredOutputError,
+  ThreadBusyError,
   TransportClosedError,
   type TransportClosedDetails,
   TurnTimeoutError,
+  type TurnTimeoutLimit,
 } from "./errors.js";
 export type {
   Notification,

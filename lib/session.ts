@@ -3,6 +3,8 @@ import type { TurnStartParams } from "./protocol/generated/v2/index.js";
 import type { ApprovalHandler } from "./server-requests/approvals.js";
 import type { OutputSchema } from "./turns/structured-output.js";
 import type { TurnHandle } from "./turns/turn-handle.js";
+import type { GoalHandle } from "./goals/goal-handle.js";
+import type { GoalOptions } from "./goals/goal-options.js";
 
 /** Options every call accepts. */
 export interface CallOptions {
@@ -14,6 +16,8 @@ export interface CallOptions {
 export interface TurnStartOptions extends CallOptions {
   onApproval?: ApprovalHandler | undefined;
   outputSchema?: OutputSchema | undefined;
+  /** Overrides the client's `turnTimeoutMs`. */
+  turnTimeoutMs?: number | undefined;
 }
 
 /**
@@ -23,5 +27,7 @@ export interface TurnStartOptions extends CallOptions {
 export interface Session {
   request<T>(method: string, params: unknown, schema: GenericSchema, options?: CallOptions): Promise<T>;
   startTurn<Output>(params: TurnStartParams, options?: TurnStartOptions): Promise<TurnHandle<Output>>;
+  /** Starts a goal on an idle thread; `objective` and `options` are checked already. */
+  startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle>;
   reportError(error: Error): void;
 }

@@ -57,6 +57,14 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^tool call: find_customer\(\{"email":"ada at example\.com"\}\) → failed$/m,
     /^Codex: The tool answered: \{"name":"Ada Lovelace","plan":"pro","openTickets":2\} \/ Tool find_customer was not run: its arguments do not match its parameters \(email: Invalid email: Received "ada at example\.com"\)\./m,
   ],
+  goal: [
+    /^goal started as turn \S+$/m,
+    /^Codex: Step one: listed the files\.$/m,
+    /^\[goal\] complete, \d+ tokens used$/m,
+    /^Codex: Done: the folder is empty, nothing to tidy\.$/m,
+    /^\[logical turn same id: completed\]$/m,
+    /^final goal status: complete; runtime turns: 2; tokens: 39$/m,
+  ],
   "kitchen-sink": [
     /^\(fake model\) model gpt-\S+, effort low, summary concise, service tier standard, format json_schema$/m,
     /^status: completed$/m,

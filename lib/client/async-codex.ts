@@ -6,21 +6,19 @@ import type {
   ModelListResponse,
   ThreadListParams,
   ThreadListResponse,
-  TurnStartParams,
-  TurnStartResponse,
 } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
-import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, FileContentSchema, ObjectSchema, ThreadResponseSchema, TurnStartResponseSchema, validate } from "../protocol/schemas.js";
+import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, FileContentSchema, ObjectSchema, ThreadResponseSchema, validate } from "../protocol/schemas.js";
 import { raceAbort } from "../abort.js";
 import { ApprovalMode } from "../server-requests/approval-mode.js";
 import { type CodexMetadata, type Connection, type ConnectionSettings, openConnection } from "./connection.js";
 import { describe } from "../arguments.js";
 import { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginCompletions } from "./login.js";
 import { type AsyncCodexOptions, resolveOptions } from "./options.js";
-import type { CallOptions, Session, TurnStartOptions } from "../session.js";
+import type { CallOptions, Session } from "../session.js";
 import { Thread } from "../threads/thread.js";
-import { interruptTurn, TurnHandle } from "../turns/turn-handle.js";
-import { TurnStream } from "../turns/turn-stream.js";
+import { startTurn, type TurnLimits } from "../turns/start-turn.js";
+import { startGoal } from "../goals/start-goal.js";
 import { type ThreadOptions, threadParams } from "../threads/thread-options.js";
 import { type ThreadInfo, ThreadTools, toolSetOption } from "../tools/thread-tools.js";
 import type { ToolSet } from "../tools/tool-set.js";
@@ -45,7 +43,8 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #subscribers = new Map<AsyncQueue<Notification>, () => void>();
   readonly #session: Session;
   readonly #logins = new LoginCompletions();
-  readonly #turnIdleTimeoutMs: number | undefined;
+  /** The client's defaults of `turnIdleTimeoutMs` and `turnTimeoutMs`. */
+  readonly #turnLimits: TurnLimits;
   readonly #threadTools = new ThreadTools();
   #connecting: Promise<Connection> | undefined;
   /** Gives up the start in progress (`#connecting`), so `close()` never waits on a runtime that does not answer. */
@@ -54,8 +53,8 @@ export class AsyncCodex implements AsyncDisposable {
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
   constructor(options: AsyncCodexOptions = {}) {
-    const { turnIdleTimeoutMs, ...settings } = resolveOptions(options);
-    this.#turnIdleTimeoutMs = turnIdleTimeoutMs;
+    const { turnIdleTimeoutMs, turnTimeoutMs, ...settings } = resolveOptions(options);
+    this.#turnLimits = { idleTimeoutMs: turnIdleTimeoutMs, timeoutMs: turnTimeoutMs };
     this.#settings = {
       ...settings,
       threadTools: this.#threadTools,
@@ -66,7 +65,8 @@ export class AsyncCodex implements AsyncDisposable {
     };
     this.#session = {
       request: (method, params, schema, call) => this.#request(method, params, schema, call),
-      startTurn: (params, call) => this.#startTurn(params, call),
+      startTurn: async (params, call = {}) => startTurn(await this.#connect(call.signal), this.#session, params, call, this.#turnLimits),
+      startGoal: async (threadId, objective, goalOptions) => startGoal(await this.#connect(goalOptions.signal), this.#session, threadId, objective, goalOptions, this.#turnLimits),
       reportError: settings.onError,
     };
   }
@@ -260,49 +260,6 @@ export class AsyncCodex implements AsyncDisposable {
   async #request<T>(method: string, params: unknown, schema: GenericSchema, options: CallOptions = {}): Promise<T> {
     const connection = await this.#connect(options.signal);
     return validate<T>(schema, await connection.peer.request(method, params, options), `${method} response`);
-  }
-
-  /**
-   * Sends `turn/start` with its routing registered first. The request itself ignores the signal:
-   * once sent, the turn exists, so an abort before the answer still interrupts it when its id comes.
-   */
-  async #startTurn<Output>(params: TurnStartParams, options: TurnStartOptions = {}): Promise<TurnHandle<Output>> {
-    const { signal, onApproval, outputSchema } = options;
-    const connection = await this.#connect(signal);
-    const start = connection.router.beginStart(params.threadId, onApproval);
-    const response = connection.peer
-      .request("turn/start", params)
-      .then((result) => validate<TurnStartResponse>(TurnStartResponseSchema, result, "turn/start response"));
-    try {
-      const { turn } = await raceAbort(response, signal);
-      const stream = new TurnStream({
-        onLeave: () => connection.router.unregister(turn.id, stream),
-        onApproval,
-        whenActive: () => connection.router.whenActive(turn.id),
-      });
-      connection.router.register(start, turn.id, stream);
-      return new TurnHandle<Output>(this.#session, params.threadId, turn.id, stream, { signal, idleTimeoutMs: this.#turnIdleTimeoutMs, outputSchema });
-    } catch (error) {
-      if (signal?.aborted) {
-        // The turn exists once turn/start is answered and must be interrupted; the runtime may refuse
-        // until the turn shows up (perhaps in notifications already held back for this start), so
-        // the start is released only once the answer names the turn.
-        response
-          .then(
-            ({ turn }) => {
-              const activated = connection.router.whenActive(turn.id);
-              connection.router.endStart(start);
-              return interruptTurn(() => connection.peer.request("turn/interrupt", { threadId: params.threadId, turnId: turn.id }), activated);
-            },
-            () => connection.router.endStart(start),
-          )
-          // Reported, not swallowed: a lost interrupt leaves the turn running on the runtime.
-          .catch((interruptError: Error) => this.#settings.onError(interruptError));
-      } else {
-        connection.router.endStart(start);
-      }
-      throw error;
-    }
   }
 
   /** The current runtime, started once however many calls wait for it. */

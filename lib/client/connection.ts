@@ -1,14 +1,17 @@
 import { createRequire } from "node:module";
-import type { CodexError } from "../errors.js";
+import { type CodexError, ProtocolError } from "../errors.js";
 import type { InitializeResponse } from "../protocol/generated/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { InitializeResponseSchema, validate } from "../protocol/schemas.js";
 import { RpcPeer } from "../rpc/peer.js";
 import type { TransportFactory } from "../transport/local-runtime.js";
+import type { DroppedMessage } from "../transport/transport.js";
+import { readMessageHead } from "../protocol/message-head.js";
 import type { TransportClosedError } from "../errors.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
 import { ServerRequestDispatcher } from "../server-requests/dispatcher.js";
 import type { ServerRequestHandlers } from "../server-requests/handlers.js";
+import { TurnQueue } from "../turns/turn-queue.js";
 import { TurnRouter } from "../turns/turn-router.js";
 import type { ThreadTools } from "../tools/thread-tools.js";
 import { ToolCalls } from "../tools/tool-calls.js";
@@ -56,10 +59,11 @@ export interface ConnectionSettings {
   threadTools: ThreadTools;
 }
 
-/** One running runtime: the process, the JSON-RPC peer over it and its turn routing. */
+/** One running runtime: the process, the JSON-RPC peer over it, its turn routing and its per-thread turn queue. */
 export interface Connection {
   readonly peer: RpcPeer;
   readonly router: TurnRouter;
+  readonly queue: TurnQueue;
   readonly metadata: CodexMetadata;
   readonly pid: number | undefined;
 }
@@ -82,9 +86,10 @@ export async function openConnection(
   onClose: (connection: Connection, error: TransportClosedError) => void,
   signal?: AbortSignal,
 ): Promise<Connection> {
-  const transport = settings.transport({ onError: settings.onError });
+  const transport = settings.transport({ onError: settings.onError, onDropped: (message) => endWhatWaitedFor(message) });
   let connection: Connection | undefined;
   const router = new TurnRouter(settings.onNotification);
+  const queue = new TurnQueue();
   const toolCalls = new ToolCalls({
     threads: settings.threadTools,
     approvalHandler: (threadId, turnId) => router.approvalHandlerFor(threadId, turnId) ?? settings.onApproval,
@@ -104,6 +109,7 @@ export async function openConnection(
     requestTimeoutMs: settings.requestTimeoutMs,
     maxInFlightRequests: settings.maxInFlightRequests,
     onNotification: (notification) => {
+      queue.observe(notification as Notification);
       serverRequests.observe(notification as Notification);
       router.dispatch(notification as Notification);
     },
@@ -111,17 +117,29 @@ export async function openConnection(
     onClose: (error) => {
       serverRequests.close(error);
       router.failAll(error);
+      queue.closeAll();
       if (connection) onClose(connection, error);
     },
   });
   serverRequests.attach(peer);
+  /** A dropped message must not leave a waiter hanging: the request or turn it names ends with a ProtocolError. */
+  const endWhatWaitedFor = ({ head, limit }: DroppedMessage): void => {
+    const { responseId, method, threadId, turnId } = readMessageHead(head);
+    const why = `was longer than maxLineLength (${limit}) and was dropped`;
+    if (responseId !== undefined) {
+      peer.rejectRequest(responseId, new ProtocolError(`The runtime's answer to request ${responseId} ${why}`));
+    } else if (turnId !== undefined) {
+      router.failTurn(turnId, new ProtocolError(`The runtime's ${method} notification of turn ${turnId} ${why}: the turn cannot be followed to its end`, { method }));
+      if (method === "turn/completed" && threadId !== undefined) queue.turnEnded(threadId, turnId);
+    }
+  };
   try {
     await peer.start();
     signal?.throwIfAborted();
     const params = { clientInfo: settings.clientInfo, capabilities: { experimentalApi: settings.experimentalApi } };
     const response = validate<InitializeResponse>(InitializeResponseSchema, await peer.request("initialize", params, { signal }), "initialize response");
     peer.notify("initialized");
-    connection = { peer, router, metadata: toMetadata(response), pid: transport.pid };
+    connection = { peer, router, queue, metadata: toMetadata(response), pid: transport.pid };
     return connection;
   } catch (error) {
     await peer.close();

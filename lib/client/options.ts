@@ -49,12 +49,20 @@ export interface AsyncCodexOptions {
    * iteration or `run()` rejects with `TurnTimeoutError`. Default: off (turns may think for long).
    */
   turnIdleTimeoutMs?: number;
+  /**
+   * Wall-clock limit of every turn, in ms from the moment the runtime accepted it: past it, the turn
+   * is interrupted and its iteration or `run()` rejects with `TurnTimeoutError` (`limit:
+   * "turnTimeoutMs"`). Unlike `turnIdleTimeoutMs`, notifications do not reset it, so a turn that
+   * streams "reconnecting…" forever still ends. A turn's own `turnTimeoutMs` overrides it.
+   * Default: off.
+   */
+  turnTimeoutMs?: number;
   /** Longest line accepted from the runtime, in characters; longer ones are dropped and reported to `onError`. Default: 64 MiB. */
   maxLineLength?: number;
 }
 
 /** Options checked, defaults applied: what `AsyncCodex` keeps. */
-export type ResolvedOptions = Omit<ConnectionSettings, "onNotification" | "threadTools"> & { turnIdleTimeoutMs: number | undefined };
+export type ResolvedOptions = Omit<ConnectionSettings, "onNotification" | "threadTools"> & { turnIdleTimeoutMs: number | undefined; turnTimeoutMs: number | undefined };
 
 /**
  * Checks every option and applies the defaults documented on {@link AsyncCodexOptions}.
@@ -67,6 +75,7 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
   positive(maxInFlightRequests, "options.maxInFlightRequests");
   positive(serverRequestTimeoutMs, "options.serverRequestTimeoutMs");
   if (options.turnIdleTimeoutMs !== undefined) positive(options.turnIdleTimeoutMs, "options.turnIdleTimeoutMs");
+  if (options.turnTimeoutMs !== undefined) positive(options.turnTimeoutMs, "options.turnTimeoutMs");
   if (options.maxLineLength !== undefined) positive(options.maxLineLength, "options.maxLineLength");
   if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);
   for (const [method, handler] of Object.entries(onServerRequest)) {
@@ -89,6 +98,7 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
     onApproval,
     serverRequestTimeoutMs,
     turnIdleTimeoutMs: options.turnIdleTimeoutMs,
+    turnTimeoutMs: options.turnTimeoutMs,
   };
 }
 

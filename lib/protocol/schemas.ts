@@ -79,6 +79,26 @@ export const TokenUsageUpdatedSchema = v.looseObject({
   tokenUsage: v.looseObject({ total: TokenUsageBreakdownSchema, last: TokenUsageBreakdownSchema, modelContextWindow: nullableNumber }),
 });
 
+const GoalStatusSchema = v.picklist(["active", "paused", "blocked", "usageLimited", "budgetLimited", "complete"]);
+
+/** A `ThreadGoal`: what the SDK reads of it to follow a goal. */
+export const ThreadGoalSchema = v.looseObject({ threadId: id, objective: v.string(), status: GoalStatusSchema, tokensUsed: v.number() });
+
+/** `thread/goal/set` response. */
+export const GoalSetResponseSchema = v.looseObject({ goal: ThreadGoalSchema });
+
+/** `thread/goal/get` response. */
+export const GoalGetResponseSchema = v.looseObject({ goal: v.nullable(ThreadGoalSchema) });
+
+/** `thread/goal/clear` response. */
+export const GoalClearResponseSchema = v.looseObject({ cleared: v.boolean() });
+
+/** `thread/goal/updated` notification. */
+export const GoalUpdatedSchema = v.looseObject({ threadId: id, goal: ThreadGoalSchema });
+
+/** `thread/read` response, as far as the thread's status. */
+export const ThreadStatusResponseSchema = v.looseObject({ thread: v.looseObject({ id, status: v.looseObject({ type: v.string() }) }) });
+
 /**
  * Checks `value` against `schema` and returns it unchanged (with the generated type `T` the caller
  * names). Throws a {@link ProtocolError} naming `what` (a method) and the first offending path.

@@ -72,7 +72,7 @@ export class RpcPeer {
     const errorListener = (message: string, data: unknown): void => options.onError(new ProtocolError(message, {}, { cause: data }));
     this.#rpc = new JSONRPCServerAndClient(
       new JSONRPCServer({ errorListener }),
-      new JSONRPCClient((payload: object) => this.#transport.send(payload)),
+      new JSONRPCClient((payload: object) => this.#send(payload)),
       { errorListener },
     );
   }
@@ -132,6 +132,26 @@ export class RpcPeer {
     });
   }
 
+  /**
+   * Sends a request the concurrency limit let through. The transport refuses once it is closing,
+   * and a slot can free up before the read loop saw the close (the runtime answers its in-flight
+   * requests after stdin closed): the peer counts as closed from then on, so this request and
+   * every one still waiting get the same {@link TransportClosedError}, not a send failure.
+   */
+  #send(payload: object): void {
+    try {
+      this.#transport.send(payload);
+    } catch (error) {
+      if (error instanceof TransportClosedError) this.#fail(error);
+      throw error;
+    }
+  }
+
+  /** Rejects the pending request `id` with `error` (its answer was lost, say); no-op if none is pending. */
+  rejectRequest(id: number, error: CodexError): void {
+    this.#pending.get(id)?.reject(error);
+  }
+
   /** Sends a notification. Throws {@link TransportClosedError} when closed. */
   notify(method: string, params?: unknown): void {
     if (this.#closedError) throw this.#closedError;
@@ -163,7 +183,15 @@ export class RpcPeer {
 
   async #read(): Promise<void> {
     try {
-      for await (const message of this.#transport.messages) this.#dispatch(message);
+      const messages = this.#transport.messages[Symbol.asyncIterator]();
+      // Not `for await`: its suspended frame would keep the last message (a 20 MB turn/completed,
+      // say) alive until the next one arrives. Each result is dropped before waiting for the next.
+      let next: IteratorResult<unknown> | undefined = await messages.next();
+      while (!next.done) {
+        this.#dispatch(next.value);
+        next = undefined;
+        next = await messages.next();
+      }
       this.#fail(new TransportClosedError({ exitCode: null, signal: null, stderrTail: "", reason: "the transport ended" }));
     } catch (error) {
       this.#fail(
@@ -187,7 +215,8 @@ export class RpcPeer {
       else this.#answer(record);
     } else if (typeof record.id === "number" && this.#pending.has(record.id)) {
       this.#rpc.client.receive(record as unknown as JSONRPCResponse);
-    } else {
+      // Once closed, late answers to the requests it rejected are expected, not a fault.
+    } else if (!this.#closedError) {
       this.#options.onError(new ProtocolError(`The runtime sent a response to no pending request (id ${JSON.stringify(record.id)})`));
     }
   }

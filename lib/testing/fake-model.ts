@@ -34,6 +34,8 @@ export interface FakeUsage {
  * - `toolCall`: a `function_call` item, after which the runtime runs the tool and asks again with
  *   a `function_call_output` item.
  * - `toolCalls`: several `function_call` items in one response (the runtime runs them in parallel).
+ * - `updateGoal`: a call of the runtime's `update_goal` tool, which sets the thread's goal status
+ *   (`complete` ends a goal); the runtime then asks again with the tool's output.
  * - `httpError`: an HTTP error status with an OpenAI-style JSON error body.
  * - `failed`: a stream that ends with `response.failed`.
  * - `hang`: a stream that starts an assistant message and never finishes it, until the client
@@ -80,6 +82,14 @@ export type FakeReply =
       type: "toolCalls";
       /** The calls, in order; each `callId` defaults to `call_<n>_<index>`. */
       calls: FakeToolCall[];
+      /** Default `{ inputTokens: 10, outputTokens: 3 }`. */
+      usage?: FakeUsage;
+    }
+  | {
+      /** The model calls `update_goal`, as it does to mark the thread's goal complete (or blocked, or paused). */
+      type: "updateGoal";
+      /** The status the model sets. */
+      status: "complete" | "blocked" | "paused";
       /** Default `{ inputTokens: 10, outputTokens: 3 }`. */
       usage?: FakeUsage;
     }
@@ -374,6 +384,8 @@ function replyEvents(
   });
 
   switch (reply.type) {
+    case "updateGoal":
+      return replyEvents({ type: "toolCall", name: "update_goal", arguments: { status: reply.status }, ...(reply.usage ? { usage: reply.usage } : {}) }, request, n);
     case "text": {
       const deltas = reply.deltas ?? splitIntoChunks(reply.text);
       const finalContent = [{ type: "output_text", text: reply.text, annotations: [] }];

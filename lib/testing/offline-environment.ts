@@ -23,6 +23,11 @@ export interface OfflineEnvironmentOptions {
    * after `account/login/start { type: "apiKey" }`. Default `false`.
    */
   requiresOpenaiAuth?: boolean;
+  /**
+   * Turns the runtime's goals feature on or off (`[features] goals`), which `thread.startGoal()`
+   * needs. Default: the runtime's own default (on in 0.169.0).
+   */
+  goals?: boolean;
 }
 
 /** What {@link createOfflineEnvironment} set up; close it (or `await using` it) to clean up. */
@@ -57,7 +62,7 @@ export interface OfflineEnvironment extends AsyncDisposable {
  * ```
  */
 export async function createOfflineEnvironment(options: OfflineEnvironmentOptions = {}): Promise<OfflineEnvironment> {
-  const { model: modelOrOptions, requiresOpenaiAuth } = options;
+  const { model: modelOrOptions, requiresOpenaiAuth, goals } = options;
   // Resolved, because the runtime reports canonical paths (on macOS the temp dir is behind a symlink).
   const root = await realpath(await mkdtemp(join(tmpdir(), "codex-app-sdk-")));
   const codexHome = join(root, "home");
@@ -75,7 +80,7 @@ export async function createOfflineEnvironment(options: OfflineEnvironmentOption
   };
   try {
     await Promise.all([mkdir(codexHome), mkdir(workdir)]);
-    await writeFile(join(codexHome, "config.toml"), offlineConfigToml(model.baseUrl, { requiresOpenaiAuth }));
+    await writeFile(join(codexHome, "config.toml"), offlineConfigToml(model.baseUrl, { requiresOpenaiAuth, goals }));
   } catch (error) {
     // A model left listening would keep the test process alive.
     await close();
@@ -92,8 +97,9 @@ export async function createOfflineEnvironment(options: OfflineEnvironmentOption
  * @param baseUrl The provider's API root, e.g. {@link FakeModel.baseUrl}.
  * @param options Optional settings.
  * @param options.requiresOpenaiAuth Adds `requires_openai_auth = true` to the provider. Default `false`.
+ * @param options.goals Sets `[features] goals`. Default: not set (the runtime's default).
  */
-export function offlineConfigToml(baseUrl: string, options: { requiresOpenaiAuth?: boolean } = {}): string {
+export function offlineConfigToml(baseUrl: string, options: { requiresOpenaiAuth?: boolean | undefined; goals?: boolean | undefined } = {}): string {
   return `model = "mock-model"
 model_provider = "mock"
 approval_policy = "never"
@@ -102,7 +108,7 @@ web_search = "disabled"
 check_for_update_on_startup = false
 
 [features]
-plugins = false
+${options.goals === undefined ? "" : `goals = ${options.goals}\n`}plugins = false
 apps = false
 remote_plugin = false
 

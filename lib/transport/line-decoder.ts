@@ -4,9 +4,16 @@ import { StringDecoder } from "node:string_decoder";
 export interface LineDecoderCallbacks {
   /** One complete line, without its `\n` or `\r\n`. Blank lines are skipped. */
   line(text: string): void;
-  /** A line grew past the limit; it is dropped up to its end. Called once per such line. */
-  oversize(length: number): void;
+  /**
+   * A line grew past the limit; it is dropped up to its end. Called once per such line, with the
+   * length seen so far and the line's first {@link LINE_HEAD_LENGTH} characters (for a JSON
+   * message, its method and ids), a copy that does not keep the line alive.
+   */
+  oversize(length: number, head: string): void;
 }
+
+/** How much of a dropped line is kept to say what it was. */
+export const LINE_HEAD_LENGTH = 1024;
 
 /**
  * Newline-delimited framing over a byte stream. Chunks may split a line anywhere, including in the
@@ -61,7 +68,7 @@ export class LineDecoder {
     // A trailing "\r" may be the first half of a "\r\n" ending split across chunks: not part of the line.
     const length = rest.endsWith("\r") ? this.#partsLength - 1 : this.#partsLength;
     if (length > this.#maxLineLength) {
-      this.#callbacks.oversize(length);
+      this.#callbacks.oversize(length, headOf(this.#parts));
       this.#takePartial("");
       this.#dropping = true;
     }
@@ -77,7 +84,18 @@ export class LineDecoder {
 
   #emit(line: string): void {
     const text = line.endsWith("\r") ? line.slice(0, -1) : line;
-    if (text.length > this.#maxLineLength) this.#callbacks.oversize(text.length);
+    if (text.length > this.#maxLineLength) this.#callbacks.oversize(text.length, headOf([text]));
     else if (text.trim() !== "") this.#callbacks.line(text);
   }
+}
+
+/** The first {@link LINE_HEAD_LENGTH} characters of the pieces, copied out of them. */
+function headOf(parts: readonly string[]): string {
+  let head = "";
+  for (const part of parts) {
+    head += part.slice(0, LINE_HEAD_LENGTH - head.length);
+    if (head.length >= LINE_HEAD_LENGTH) break;
+  }
+  // A slice of a huge string may point into it; a flattened copy does not.
+  return Buffer.from(head, "utf8").toString("utf8");
 }

@@ -1,4 +1,4 @@
-import type { ErrorReporter, Transport } from "./transport.js";
+import type { DroppedMessage, ErrorReporter, Transport } from "./transport.js";
 import { resolveCodexBinary } from "./codex-binary.js";
 import { ProcessTransport } from "./process-transport.js";
 
@@ -9,6 +9,12 @@ export type TransportFactory = (context: TransportContext) => Transport;
 export interface TransportContext {
   /** Receives problems the transport survives (non-JSON lines, oversized lines, …). */
   onError: ErrorReporter;
+  /**
+   * Told the first characters of every incoming message the transport had to drop as too long
+   * (`maxLineLength`), so the connection can end what waited for it. Transports that never drop
+   * a message need not call it.
+   */
+  onDropped?: ((message: DroppedMessage) => void) | undefined;
 }
 
 /** How to spawn a local `codex app-server` on stdio. */
@@ -30,7 +36,7 @@ export interface LocalRuntimeOptions {
  * before, so constructing a client never touches the disk and a missing binary fails the first call.
  */
 export function localRuntime(options: LocalRuntimeOptions): TransportFactory {
-  return ({ onError }) => {
+  return ({ onError, onDropped }) => {
     const binary = resolveCodexBinary({ codexBin: options.codexBin, env: options.env });
     return new ProcessTransport({
       command: binary.path,
@@ -39,6 +45,7 @@ export function localRuntime(options: LocalRuntimeOptions): TransportFactory {
       cwd: options.cwd,
       maxLineLength: options.maxLineLength,
       onError,
+      onDropped,
     });
   };
 }

@@ -5,7 +5,7 @@ import { ProtocolError, TransportClosedError } from "../errors.js";
 import { redactedPreview, redactSecrets } from "../redact.js";
 import { LineDecoder } from "./line-decoder.js";
 import { StderrTail } from "./stderr-tail.js";
-import type { ErrorReporter, Transport } from "./transport.js";
+import type { DroppedMessage, ErrorReporter, Transport } from "./transport.js";
 
 /** How to start the runtime process and talk to it. */
 export interface ProcessTransportOptions {
@@ -23,6 +23,8 @@ export interface ProcessTransportOptions {
   closeTimeoutMs?: number | undefined;
   /** Receives non-fatal problems such as non-JSON lines. Default: ignore them. */
   onError?: ErrorReporter | undefined;
+  /** Told the start of every line dropped as too long, so whatever waited for that message can be ended. Default: none. */
+  onDropped?: ((message: DroppedMessage) => void) | undefined;
 }
 
 /**
@@ -63,7 +65,10 @@ export class ProcessTransport implements Transport {
     const decoder = new LineDecoder(
       {
         line: (line) => this.#receiveLine(line),
-        oversize: (length) => this.#report(new ProtocolError(`Dropped a ${length}-character line from the runtime: longer than maxLineLength (${this.#maxLineLength})`)),
+        oversize: (length, head) => {
+          this.#report(new ProtocolError(`Dropped a ${length}-character line from the runtime: longer than maxLineLength (${this.#maxLineLength})`));
+          this.#options.onDropped?.({ head, length, limit: this.#maxLineLength });
+        },
       },
       this.#maxLineLength,
     );

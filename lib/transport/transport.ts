@@ -28,3 +28,13 @@ export interface Transport {
 
 /** Receives problems a transport or peer survives (a non-JSON line, a reply to no request). */
 export type ErrorReporter = (error: Error) => void;
+
+/** An incoming message a transport dropped because it was too long to read. */
+export interface DroppedMessage {
+  /** Its first characters (for a JSON-RPC message, its method and ids come first). */
+  head: string;
+  /** Its length as far as it was read, in characters. */
+  length: number;
+  /** The limit it passed (`maxLineLength`). */
+  limit: number;
+}

@@ -30,7 +30,8 @@ export async function interruptTurn<T>(send: () => Promise<T>, activated: Promis
 /**
  * A running turn. Iterate it with `for await` to see each of its notifications as they arrive;
  * the loop ends by itself right after the turn's `turn/completed`. Or call {@link run} to wait for
- * the {@link TurnResult}. A handle can be consumed once; `break` releases it.
+ * the {@link TurnResult}. A handle can be iterated once; `break` releases it. After a loop that
+ * ran to the end, {@link run} returns the result collected while streaming.
  *
  * @example
  * ```ts
@@ -47,7 +48,11 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
   readonly threadId: string;
   readonly #session: Session;
   readonly #stream: TurnStream;
-  #consumed = false;
+  /** `fresh` until iterated; then `iterating`; `completed` after `turn/completed`, `left` after `break` or an error. */
+  #state: "fresh" | "iterating" | "completed" | "left" = "fresh";
+  /** What ended an iteration that threw. */
+  #failure: { error: unknown } | undefined;
+  #result: TurnResult<Output> | undefined;
   readonly #items: ThreadItem[] = [];
   #usage: ThreadTokenUsage | null = null;
   #completed: TurnCompletedNotification | undefined;
@@ -57,21 +62,23 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
    * @internal Created by `Thread.turn()`.
    * @param options.signal aborting it interrupts the turn and rejects the pending iteration with its reason.
    * @param options.idleTimeoutMs interrupts the turn and rejects with {@link TurnTimeoutError} after this long without a notification.
+   * @param options.timeoutMs interrupts the turn and rejects with {@link TurnTimeoutError} after this long in all.
    */
   constructor(
     session: Session,
     threadId: string,
     id: string,
     stream: TurnStream,
-    options: { signal?: AbortSignal | undefined; idleTimeoutMs?: number | undefined; outputSchema?: OutputSchema | undefined } = {},
+    options: { signal?: AbortSignal | undefined; idleTimeoutMs?: number | undefined; timeoutMs?: number | undefined; outputSchema?: OutputSchema | undefined } = {},
   ) {
     this.#session = session;
     this.#outputSchema = options.outputSchema;
     this.threadId = threadId;
     this.id = id;
     this.#stream = stream;
-    const { signal, idleTimeoutMs } = options;
-    if (idleTimeoutMs !== undefined) stream.watch(idleTimeoutMs, () => this.#stop(new TurnTimeoutError(id, idleTimeoutMs)));
+    const { signal, idleTimeoutMs, timeoutMs } = options;
+    if (idleTimeoutMs !== undefined) stream.watch(idleTimeoutMs, () => this.#stop(new TurnTimeoutError(id, idleTimeoutMs, "turnIdleTimeoutMs")));
+    if (timeoutMs !== undefined) stream.expireAfter(timeoutMs, () => this.#stop(new TurnTimeoutError(id, timeoutMs, "turnTimeoutMs")));
     if (signal) {
       const onAbort = (): void => this.#stop(signal.reason);
       if (signal.aborted) onAbort();
@@ -87,23 +94,39 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
    * @throws {CodexError} if the handle was already iterated or run.
    */
   [Symbol.asyncIterator](): AsyncIterator<Notification> {
-    if (this.#consumed) {
-      throw new CodexError(`Turn ${this.id} was already consumed: iterate a TurnHandle, or call run(), once`);
+    if (this.#state !== "fresh") {
+      throw new CodexError(`Turn ${this.id} was already consumed: iterate a TurnHandle once (run() after the loop returns its result)`);
     }
-    this.#consumed = true;
+    this.#state = "iterating";
     return this.#iterate();
   }
 
   /**
    * Waits for the turn to finish and returns its result. Throws {@link TurnFailedError} if it
    * failed, and `StructuredOutputError` if it had an `outputSchema` its final response does not match.
+   *
+   * After a `for await` loop over the handle that ran to the end, returns the result collected
+   * while streaming (the same object on every call), so a progress UI need not rebuild it. After a
+   * loop that ended with an error (abort, timeout, closed runtime), throws that error again.
+   *
+   * @throws {CodexError} while the handle is being iterated, or after a loop left with `break`:
+   *   that turn was not followed to its end, so there is no result.
+   * @example
+   * ```ts
+   * const turn = await thread.turn("Summarise the README");
+   * for await (const n of turn) if (n.method === "item/agentMessage/delta") process.stdout.write(n.params.delta);
+   * const { usage, items } = await turn.run(); // no second model call: what the loop saw
+   * ```
    */
   async run(): Promise<TurnResult<Output>> {
-    for await (const _ of this);
-    const result = this.#result();
+    if (this.#state === "fresh") for await (const _ of this);
+    if (this.#state === "iterating") throw new CodexError(`Turn ${this.id} is being iterated: call run() after the loop ended to get its result`);
+    if (this.#failure) throw this.#failure.error;
+    if (this.#state === "left") throw new CodexError(`Turn ${this.id} was left before its end (break, or an exception in the loop body), so it has no result: the SDK stopped following it`);
+    this.#result ??= this.#collect();
+    const result = this.#result;
     if (result.status === "failed") throw new TurnFailedError(result);
-    if (this.#outputSchema === undefined) return result as TurnResult<Output>;
-    return { ...result, output: parseStructuredOutput(this.#outputSchema, result.finalResponse) as Output };
+    return result;
   }
 
   /** Adds input to the running turn (`turn/steer`). */
@@ -134,9 +157,17 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
   }
 
   async *#iterate(): AsyncGenerator<Notification, void, undefined> {
-    for await (const notification of this.#stream.queue) {
-      this.#observe(notification);
-      yield notification;
+    try {
+      for await (const notification of this.#stream.queue) {
+        this.#observe(notification);
+        yield notification;
+      }
+      this.#state = "completed";
+    } catch (error) {
+      this.#failure = { error };
+      throw error;
+    } finally {
+      if (this.#state === "iterating") this.#state = "left";
     }
   }
 
@@ -155,10 +186,11 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
     }
   }
 
-  #result(): TurnResult<undefined> {
+  /** The result from what the loop collected; a completed turn with an `outputSchema` gets its parsed `output`. */
+  #collect(): TurnResult<Output> {
     const turn = this.#completed?.turn;
     if (!turn) throw new CodexError(`Turn ${this.id} ended without turn/completed`);
-    return {
+    const result: TurnResult<undefined> = {
       id: turn.id,
       threadId: this.threadId,
       status: turn.status,
@@ -172,5 +204,7 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
       usage: this.#usage,
       output: undefined,
     };
+    if (this.#outputSchema === undefined || result.status === "failed") return result as TurnResult<Output>;
+    return { ...result, output: parseStructuredOutput(this.#outputSchema, result.finalResponse) as Output };
   }
 }

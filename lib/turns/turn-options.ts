@@ -32,6 +32,8 @@ export interface TurnOptions extends CallOptions {
   serviceTier?: string;
   /** Decides this turn's approval requests, instead of the client-wide `onApproval`. */
   onApproval?: ApprovalHandler;
+  /** Wall-clock limit of this turn, in ms; overrides the client's `turnTimeoutMs`. */
+  turnTimeoutMs?: number;
 }
 
 // The runtime silently ignores a turn/start field it does not know, so unknown options fail here.
@@ -40,7 +42,10 @@ const TURN_STRING_OPTIONS = ["model", "cwd", "effort", "summary", "personality",
 /** Wire params of `turn/start` beyond `threadId` and `input`. */
 export function turnParams(options: TurnOptions): Record<string, unknown> {
   checkObject(options, "options");
-  const { signal: _signal, onApproval, sandbox, approvalMode, outputSchema, ...rest } = options;
+  const { signal: _signal, onApproval, sandbox, approvalMode, outputSchema, turnTimeoutMs, ...rest } = options;
+  if (turnTimeoutMs !== undefined && (typeof turnTimeoutMs !== "number" || !(turnTimeoutMs > 0))) {
+    throw new InvalidArgumentError("options.turnTimeoutMs", `must be a positive number, got ${describe(turnTimeoutMs)}`);
+  }
   const wireSchema = isValibotSchema(outputSchema) ? valibotToJsonSchema(outputSchema, "options.outputSchema") : outputSchema;
   if (wireSchema !== undefined) checkJsonSchema(wireSchema, "options.outputSchema");
   if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);

@@ -26,9 +26,16 @@ export interface PendingStart {
  * thread has a start in flight, notifications of unknown turns on that thread are held back; the
  * answered start then claims those of its own turn. Nothing is held for a thread with no start in
  * flight, and nothing stays registered after a turn completes or its consumer leaves.
+ *
+ * A thread can also be claimed as a whole ({@link claimThread}, for a goal): every notification on
+ * it that names a turn no sink is registered for, and every `thread/goal/*` one, goes to its sink.
+ * Turns the client started keep their own routes; notifications nobody claims still go to
+ * `unclaimed` (and so to `codex.notifications()`).
  */
 export class TurnRouter {
   readonly #turns = new Map<string, TurnSink>();
+  /** Threads whose turns go to one sink, whoever started them (a goal: the runtime starts its turns). */
+  readonly #threads = new Map<string, TurnSink>();
   readonly #starts = new Map<string, Set<PendingStart>>();
   readonly #early = new Map<string, { threadId: string; notifications: Notification[] }>();
   readonly #activation = new Map<string, Array<(active: boolean) => void>>();
@@ -39,13 +46,14 @@ export class TurnRouter {
     this.#unclaimed = unclaimed;
   }
 
-  /** Routing entries currently held (turns, starts in flight, held-back turns, interrupts waiting for a turn's next notification); 0 when idle. */
+  /** Routing entries currently held (turns, claimed threads, starts in flight, held-back turns, interrupts waiting for a turn's next notification); 0 when idle. */
   get size(): number {
-    return this.#turns.size + this.#starts.size + this.#early.size + this.#activation.size;
+    return this.#turns.size + this.#threads.size + this.#starts.size + this.#early.size + this.#activation.size;
   }
 
   dispatch(notification: Notification): void {
     const turnId = notificationTurnId(notification.params);
+    const threadId = notificationThreadId(notification.params);
     if (turnId !== undefined) {
       this.#settleActivation(turnId, notification.method);
       const sink = this.#turns.get(turnId);
@@ -54,15 +62,34 @@ export class TurnRouter {
         sink.push(notification);
         return;
       }
-      const threadId = notificationThreadId(notification.params);
-      if (threadId !== undefined && this.#starts.has(threadId)) {
-        const held = this.#early.get(turnId) ?? { threadId, notifications: [] };
-        held.notifications.push(notification);
-        this.#early.set(turnId, held);
-        return;
-      }
+    }
+    const claim = threadId === undefined ? undefined : this.#threads.get(threadId);
+    if (claim && (turnId !== undefined || notification.method.startsWith("thread/goal/"))) {
+      claim.push(notification);
+      return;
+    }
+    if (turnId !== undefined && threadId !== undefined && this.#starts.has(threadId)) {
+      const held = this.#early.get(turnId) ?? { threadId, notifications: [] };
+      held.notifications.push(notification);
+      this.#early.set(turnId, held);
+      return;
     }
     this.#unclaimed(notification);
+  }
+
+  /** Routes the thread's turns that have no route of their own, and its `thread/goal/*` notifications, to `sink`. */
+  claimThread(threadId: string, sink: TurnSink): void {
+    this.#threads.set(threadId, sink);
+  }
+
+  /** Ends a {@link claimThread} claim, if `sink` still holds it. */
+  releaseThread(threadId: string, sink: TurnSink): void {
+    if (this.#threads.get(threadId) === sink) this.#threads.delete(threadId);
+  }
+
+  /** True while the thread is claimed as a whole. */
+  claims(threadId: string): boolean {
+    return this.#threads.has(threadId);
   }
 
   /** Announces a `turn/start` about to be sent on `threadId`, with the turn's own approval handler. */
@@ -103,6 +130,8 @@ export class TurnRouter {
   approvalHandlerFor(threadId: string | undefined, turnId: string | undefined): ApprovalHandler | undefined {
     const sink = turnId === undefined ? undefined : this.#turns.get(turnId);
     if (sink) return sink.onApproval;
+    const claim = threadId === undefined ? undefined : this.#threads.get(threadId);
+    if (claim) return claim.onApproval;
     const starts = threadId === undefined ? undefined : this.#starts.get(threadId);
     return starts ? [...starts].find((start) => start.onApproval)?.onApproval : undefined;
   }
@@ -124,6 +153,20 @@ export class TurnRouter {
     });
   }
 
+  /** True while notifications of `turnId` go to a registered sink. */
+  routes(turnId: string): boolean {
+    return this.#turns.has(turnId);
+  }
+
+  /** The turn will get nothing more (its `turn/completed` was lost): its sink fails with `error`. */
+  failTurn(turnId: string, error: unknown): void {
+    const sink = this.#turns.get(turnId);
+    this.#turns.delete(turnId);
+    this.#early.delete(turnId);
+    this.#settleActivation(turnId, "turn/completed");
+    sink?.fail(error);
+  }
+
   /** Stops routing a turn whose consumer left early. */
   unregister(turnId: string, sink: TurnSink): void {
     if (this.#turns.get(turnId) === sink) this.#turns.delete(turnId);
@@ -131,8 +174,9 @@ export class TurnRouter {
 
   /** The connection died: every registered turn fails with `error`, and all state is dropped. */
   failAll(error: unknown): void {
-    const sinks = [...this.#turns.values()];
+    const sinks = [...this.#turns.values(), ...this.#threads.values()];
     this.#turns.clear();
+    this.#threads.clear();
     this.#starts.clear();
     this.#early.clear();
     for (const sink of sinks) sink.fail(error);

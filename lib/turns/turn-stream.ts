@@ -32,6 +32,7 @@ export class TurnStream implements TurnSink {
   readonly #onFinish: Array<() => void> = [];
   readonly #whenActive: () => Promise<boolean>;
   #watchdog: NodeJS.Timeout | undefined;
+  #deadline: NodeJS.Timeout | undefined;
   #seen = false;
 
   constructor(options: TurnStreamOptions) {
@@ -55,6 +56,12 @@ export class TurnStream implements TurnSink {
     // unref: a watchdog alone must not keep the host process alive.
     this.#watchdog = setTimeout(onIdle, idleTimeoutMs).unref();
     this.onFinish(() => clearTimeout(this.#watchdog));
+  }
+
+  /** Calls `onExpiry` once `timeoutMs` have passed, notifications or not, unless the stream finished first. */
+  expireAfter(timeoutMs: number, onExpiry: () => void): void {
+    this.#deadline = setTimeout(onExpiry, timeoutMs).unref();
+    this.onFinish(() => clearTimeout(this.#deadline));
   }
 
   push(notification: Notification): void {

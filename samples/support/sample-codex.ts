@@ -21,7 +21,7 @@ export interface SampleCodex extends AsyncDisposable {
  * @param model what the fake model answers when offline (default: it echoes the prompt).
  * @param offline extra settings of the offline environment, e.g. a provider that requires login.
  */
-export async function openSampleCodex(model: FakeModelOptions = {}, offline: { requiresOpenaiAuth?: boolean } = {}): Promise<SampleCodex> {
+export async function openSampleCodex(model: FakeModelOptions = {}, offline: { requiresOpenaiAuth?: boolean; goals?: boolean } = {}): Promise<SampleCodex> {
   if (live) {
     const codex = new AsyncCodex();
     return { codex, options: {}, cwd: process.cwd(), [Symbol.asyncDispose]: () => codex.close() };

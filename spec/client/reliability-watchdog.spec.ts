@@ -39,6 +39,8 @@ test("a turn whose model stream hangs is interrupted after turnIdleTimeoutMs and
   assert.ok(error instanceof TurnTimeoutError, String(error));
   assert.equal(error.turnId, turn.id);
   assert.equal(error.idleMs, IDLE_MS);
+  assert.equal(error.limit, "turnIdleTimeoutMs");
+  assert.equal(error.timeoutMs, IDLE_MS);
   assert.match(error.message, /sent nothing for 300 ms \(turnIdleTimeoutMs\); it was interrupted/);
   // Timers may fire up to a millisecond early.
   assert.ok(firedMs >= IDLE_MS - 2, `fired after ${firedMs} ms`);
@@ -83,4 +85,41 @@ test("a slow but steady stream outlasting turnIdleTimeoutMs in total is not cut 
   assert.equal(result.status, "completed");
   assert.equal(result.finalResponse, text);
   assert.ok(performance.now() - startedAt > 1000, "the turn took longer than the idle limit in total");
+});
+
+test("turnTimeoutMs ends a turn that keeps streaming past it: interrupted, and TurnTimeoutError names the wall-clock limit", async (t) => {
+  const words = Array.from({ length: 200 }, (_, index) => `w${index} `);
+  const { codex } = await offlineCodex(t, {
+    environment: { model: { replies: [{ type: "text", text: words.join(""), deltas: words, eventDelayMs: 20 }, { type: "text", text: "next one" }] } },
+    // The idle watchdog alone would never fire: a notification comes every 20 ms.
+    codex: { turnTimeoutMs: 400, turnIdleTimeoutMs: 300 },
+  });
+  const thread = await codex.threadStart();
+  let turnId = "";
+  const interrupted = completionOf(codex, () => turnId);
+  const turn = await thread.turn("talk for long");
+  turnId = turn.id;
+  const startedAt = performance.now();
+  const error = await within(rejectionOf(turn.run()), "the wall-clock limit");
+  const firedMs = performance.now() - startedAt;
+  assert.ok(error instanceof TurnTimeoutError, String(error));
+  assert.equal(error.limit, "turnTimeoutMs");
+  assert.equal(error.timeoutMs, 400);
+  assert.match(error.message, /ran longer than 400 ms \(turnTimeoutMs\); it was interrupted/);
+  assert.ok(firedMs >= 398, `fired after ${firedMs} ms`);
+  assert.equal(await within(interrupted, "the interrupted turn/completed"), "interrupted");
+  assert.equal((await thread.run("again")).finalResponse, "next one");
+});
+
+test("a turn's own turnTimeoutMs overrides the client's, and the idle limit still says it is the idle one", async (t) => {
+  const { codex } = await offlineCodex(t, {
+    environment: { model: { replies: [{ type: "hang" }] } },
+    codex: { turnTimeoutMs: 60_000 },
+  });
+  const thread = await codex.threadStart();
+  const own = await rejectionOf(thread.run("hang", { turnTimeoutMs: 200 }));
+  assert.ok(own instanceof TurnTimeoutError && own.limit === "turnTimeoutMs" && own.timeoutMs === 200, String(own));
+  const idle = new TurnTimeoutError("turn-1", 300);
+  assert.equal(idle.limit, "turnIdleTimeoutMs");
+  assert.equal(idle.idleMs, 300, "the old field keeps its meaning");
 });

@@ -394,6 +394,16 @@ describe("RpcPeer", () => {
     t.diagnostic(`${count} requests through 2 slots took ${elapsed.toFixed(0)} ms`);
   });
 
+  it("rejects requests still waiting behind maxInFlightRequests with the TransportClosedError when the client closes, although answers free their slots", async (t) => {
+    const { peer, closed } = await startPeer(t, { maxInFlightRequests: 2 }, ["--answer-on-eof"]);
+    const calls = Array.from({ length: 100 }, (_, value) => peer.request("slow", { delayMs: 60_000, value }).then(() => undefined, (error: unknown) => error));
+    await within(peer.close(), "close()");
+    const outcomes = await within(Promise.all(calls), "the waiting requests");
+    const error = await closed;
+    for (const outcome of outcomes.slice(2)) assert.equal(outcome, error, String(outcome));
+    assert.equal(peer.pendingCount, 0);
+  });
+
   it("rejects pending requests with a TransportClosedError when the client closes the peer", async (t) => {
     const { peer, closed } = await startPeer(t);
     const pending = rejectionOf(peer.request("hang", {}), "hang");

@@ -206,6 +206,19 @@ describe("FakeModel", () => {
     assert.equal(events[2]?.data.output_index, 1);
   });
 
+  it("answers an updateGoal reply with a call of the runtime's update_goal tool setting that status.", async () => {
+    await using model = await FakeModel.start({ replies: [{ type: "updateGoal", status: "complete" }] });
+    const events = await streamEvents(await postResponses(model));
+    assert.deepEqual(events[1]?.data.item, {
+      type: "function_call",
+      id: "fc_1",
+      call_id: "call_1",
+      name: "update_goal",
+      arguments: '{"status":"complete"}',
+      status: "completed",
+    });
+  });
+
   it("answers an httpError reply with its status and an OpenAI-style JSON error.", async () => {
     await using model = await FakeModel.start({
       replies: [{ type: "httpError", status: 500 }, { type: "httpError", status: 429, message: "slow down", code: "rate_limit_exceeded" }],

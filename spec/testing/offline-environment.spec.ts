@@ -163,6 +163,13 @@ describe("createOfflineEnvironment", () => {
     assert.ok(await exists(env.workdir));
   });
 
+  it("sets the goals feature only when asked, on or off.", async () => {
+    await using on = await createOfflineEnvironment({ goals: true });
+    assert.match(await readFile(join(on.codexHome, "config.toml"), "utf8"), /^\[features\]\ngoals = true$/m);
+    assert.match(offlineConfigToml(on.model.baseUrl, { goals: false }), /^goals = false$/m);
+    assert.doesNotMatch(offlineConfigToml(on.model.baseUrl), /goals/);
+  });
+
   it("closes the model it started and removes its directories, once, however often it is closed.", async () => {
     const env = await createOfflineEnvironment();
 

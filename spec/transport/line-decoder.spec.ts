@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { LineDecoder } from "../../lib/transport/line-decoder.js";
+import { LINE_HEAD_LENGTH, LineDecoder } from "../../lib/transport/line-decoder.js";
 
 /** A decoder that records what it reports. */
 function recorder(maxLineLength = 1024) {
@@ -104,6 +104,16 @@ describe("LineDecoder", () => {
     assert.deepEqual(lines, ["before", "after"]);
     assert.equal(oversize.length, 1);
     assert.ok(oversize[0]! > 10, `reported length ${oversize[0]}`);
+  });
+
+  it("tells the first characters of a dropped line, whether it came in one chunk or many", () => {
+    const heads: string[] = [];
+    const decoder = new LineDecoder({ line: () => {}, oversize: (_length, head) => heads.push(head) }, 2000);
+    const message = `{"method":"turn/completed","params":{"threadId":"t","turn":{"id":"u","text":"${"x".repeat(5000)}"}}}`;
+    decoder.write(Buffer.from(`${message}\n`));
+    for (let index = 0; index < message.length; index += 300) decoder.write(Buffer.from(message.slice(index, index + 300)));
+    decoder.write(Buffer.from("\n"));
+    assert.deepEqual(heads, [message.slice(0, LINE_HEAD_LENGTH), message.slice(0, LINE_HEAD_LENGTH)]);
   });
 
   it("drops the rest of an oversize line that runs to the end of the stream", () => {

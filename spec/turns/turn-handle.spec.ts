@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { test } from "node:test";
+import * as v from "valibot";
 import { type AsyncCodex, CodexError, type Notification, type Thread, TransportClosedError, TurnFailedError } from "../../lib/index.js";
 import { userTexts } from "../../lib/testing/index.js";
 import { notificationTurnId } from "../../lib/protocol/notification.js";
@@ -46,12 +47,46 @@ test("iterating a turn streams deltas that add up to the final text and ends by 
   assert.ok(methods.filter((method) => method === "item/agentMessage/delta").length > 1);
 });
 
-test("a turn handle can be consumed only once", async (t) => {
+test("a turn handle can be iterated only once", async (t) => {
   const { codex } = await offlineCodex(t);
   const turn = await (await codex.threadStart()).turn("once");
   await turn.run();
   assert.throws(() => turn[Symbol.asyncIterator](), (error: unknown) => error instanceof CodexError && /already consumed/.test(error.message));
-  await assert.rejects(() => turn.run(), /already consumed/);
+});
+
+test("run() after a loop that ran to turn/completed returns the result collected while streaming, the same on every call", async (t) => {
+  const Answer = v.object({ word: v.string() });
+  const { codex, env } = await offlineCodex(t, { environment: { model: { replies: [{ type: "text", text: '{"word":"streamed"}', usage: USAGE }] } } });
+  const turn = await (await codex.threadStart()).turn("stream then result", { outputSchema: Answer });
+  const streamed: string[] = [];
+  for await (const notification of turn) if (notification.method === "item/completed") streamed.push(notification.params.item.type);
+  const result = await turn.run();
+  assert.equal(result.status, "completed");
+  assert.equal(result.finalResponse, '{"word":"streamed"}');
+  assert.deepEqual(result.output, { word: "streamed" });
+  assert.deepEqual(result.items.map((item) => item.type), streamed);
+  assert.equal(result.usage?.last.totalTokens, 28);
+  assert.ok(typeof result.durationMs === "number");
+  assert.equal(await turn.run(), result);
+  assert.equal(env.model.responseRequests.length, 1, "no second model call");
+});
+
+test("run() on a handle left with break says that it has no result", async (t) => {
+  const { codex } = await offlineCodex(t, { environment: { model: { replies: [{ type: "text", text: "several words to stream here", eventDelayMs: 10 }] } } });
+  const thread = await codex.threadStart();
+  const turn = await thread.turn("leave early");
+  for await (const notification of turn) if (notification.method === "turn/started") break;
+  await assert.rejects(() => turn.run(), (error: unknown) => error instanceof CodexError && /left before its end.*no result/.test(error.message));
+});
+
+test("run() while the handle is being iterated rejects at once instead of waiting", async (t) => {
+  const { codex } = await offlineCodex(t);
+  const turn = await (await codex.threadStart()).turn("busy");
+  const iterator = turn[Symbol.asyncIterator]();
+  await iterator.next();
+  await assert.rejects(() => turn.run(), /is being iterated/);
+  for (let next = await iterator.next(); !next.done; next = await iterator.next());
+  assert.equal((await turn.run()).finalResponse, "echo: busy");
 });
 
 test("eight threads running turns at once each see only their own turn's notifications", async (t) => {
