@@ -17,6 +17,14 @@
  */
 export { AsyncCodex } from "./client/async-codex.js";
 export type { AsyncCodexOptions } from "./client/options.js";
+export type { ClientMethod, ClientParams, ClientResult, RequestArguments, RequestOptions } from "./client/request.js";
+export type { ChatgptAuthTokens } from "./client/login.js";
+export type { MessageLogEntry, MessageLogger } from "./rpc/message-log.js";
+export type { TraceContext, TraceContextProvider } from "./rpc/trace.js";
+export type { PageOptions } from "./threads/history.js";
+export type { RevertOptions, ThreadMetadata, ThreadSettings } from "./threads/thread-settings.js";
+export type { ReviewOptions } from "./turns/review.js";
+export { VERSION } from "./version.js";
 export { ApprovalMode } from "./server-requests/approval-mode.js";
 export type { ApprovalContext, ApprovalDecision, ApprovalHandler, ApprovalRequest } from "./server-requests/approvals.js";
 export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from "./client/login.js";

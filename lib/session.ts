@@ -1,5 +1,6 @@
 import type { GenericSchema } from "valibot";
 import type { TurnStartParams } from "./protocol/generated/v2/index.js";
+import type { TraceContext } from "./rpc/trace.js";
 import type { ApprovalHandler } from "./server-requests/approvals.js";
 import type { OutputSchema } from "./turns/structured-output.js";
 import type { TurnHandle } from "./turns/turn-handle.js";
@@ -10,6 +11,11 @@ import type { GoalOptions } from "./goals/goal-options.js";
 export interface CallOptions {
   /** Aborting it rejects the call with `signal.reason`. */
   signal?: AbortSignal | undefined;
+  /**
+   * W3C Trace Context sent with the request (its JSON-RPC `trace` field), instead of what the
+   * client's `traceContext` hook returns. Checked before sending.
+   */
+  trace?: TraceContext | undefined;
 }
 
 /** What `startTurn` needs besides the wire params. */
@@ -29,5 +35,7 @@ export interface Session {
   startTurn<Output>(params: TurnStartParams, options?: TurnStartOptions): Promise<TurnHandle<Output>>;
   /** Starts a goal on an idle thread; `objective` and `options` are checked already. */
   startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle>;
+  /** Sends `review/start` with its routing registered first (see `lib/turns/review.ts`). */
+  startReview(params: Record<string, unknown>, options?: TurnStartOptions): Promise<TurnHandle<undefined>>;
   reportError(error: Error): void;
 }

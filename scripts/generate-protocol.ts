@@ -1,7 +1,8 @@
 /**
  * Regenerates lib/protocol/generated/ from the pinned runtime: `codex app-server generate-ts
  * --experimental`, with import specifiers made valid for Node's ESM resolution (`.js` suffixes)
- * and a DO NOT EDIT header. spec/protocol/generated.spec.ts fails when the committed copy drifts.
+ * and a DO NOT EDIT header, plus ClientMethods.ts (see {@link clientMethodsSource}).
+ * spec/protocol/generated.spec.ts fails when the committed copy drifts.
  *
  * Usage: `npm run generate`
  */
@@ -22,6 +23,11 @@ export async function generateProtocol(outDir: string): Promise<void> {
   const raw = await mkdtemp(join(tmpdir(), "codex-generate-ts-"));
   try {
     execFileSync(binary.path, ["app-server", "generate-ts", "--experimental", "--out", raw], { stdio: "ignore" });
+    const stable = join(raw, ".stable");
+    execFileSync(binary.path, ["app-server", "generate-ts", "--out", stable], { stdio: "ignore" });
+    const stableMethods = requestMethods(await readFile(join(stable, "ClientRequest.ts"), "utf8")).map(([method]) => method);
+    await rm(stable, { recursive: true, force: true });
+    await writeFile(join(raw, "ClientMethods.ts"), clientMethodsSource(await readFile(join(raw, "ClientRequest.ts"), "utf8"), new Set(stableMethods), await listFiles(raw)));
     await rm(outDir, { recursive: true, force: true });
     for (const file of await listFiles(raw)) {
       const source = await readFile(join(raw, file), "utf8");
@@ -32,6 +38,67 @@ export async function generateProtocol(outDir: string): Promise<void> {
   } finally {
     await rm(raw, { recursive: true, force: true });
   }
+}
+
+/**
+ * Responses whose type name does not follow the `<Name>Params` → `<Name>Response` convention (or
+ * whose params are `undefined`), as the runtime's `client_request_definitions!` (codex-rs
+ * app-server-protocol, protocol/common.rs) pairs them. The generator fails if a method resolves to
+ * no generated type, so a runtime upgrade that adds such a method cannot slip through.
+ */
+const RESPONSE_EXCEPTIONS: Record<string, string> = {
+  "memory/reset": "MemoryResetResponse",
+  "rollout/compress": "RolloutCompressResponse",
+  "account/gatewayOAuth/cancel": "GatewayOAuthCancelResponse",
+  "remoteControl/status/read": "RemoteControlStatusReadResponse",
+  "config/mcpServer/reload": "McpServerRefreshResponse",
+  "windowsSandbox/readiness": "WindowsSandboxReadinessResponse",
+  "accountSession/list": "AccountSessionsResponse",
+  "account/logout": "LogoutAccountResponse",
+  "account/securitySetup/read": "GetAccountSecuritySetupResponse",
+  "account/workspaceMessages/read": "GetWorkspaceMessagesResponse",
+  "externalAgentConfig/import/readHistories": "ExternalAgentConfigImportHistoriesReadResponse",
+  "config/value/write": "ConfigWriteResponse",
+  "config/batchWrite": "ConfigWriteResponse",
+  "configRequirements/read": "ConfigRequirementsReadResponse",
+};
+
+/** `[method, params type]` of every variant of the generated `ClientRequest` union. */
+function requestMethods(source: string): Array<[string, string]> {
+  const union = source.slice(source.indexOf("export type ClientRequest"));
+  const variants = [...union.matchAll(/\{ "method": "([^"]+)", id: RequestId, params: ([^,]+), \}/g)].map((match): [string, string] => [match[1] ?? "", (match[2] ?? "").trim()]);
+  if (variants.length === 0) throw new Error("generate-ts produced a ClientRequest union this script cannot read");
+  return variants;
+}
+
+/**
+ * ClientMethods.ts: `ClientResponses` (the response type of every client request, by method:
+ * generate-ts emits the params of each method but not which response belongs to it) and
+ * `EXPERIMENTAL_CLIENT_METHODS` (methods present only in the `--experimental` output).
+ */
+function clientMethodsSource(clientRequest: string, stableMethods: ReadonlySet<string>, files: readonly string[]): string {
+  const locations = new Map(files.filter((file) => file.endsWith(".ts")).map((file) => [file.replace(/^(v2\/)?/, "").replace(/\.ts$/, ""), `./${file.replace(/\.ts$/, "")}`]));
+  const methods = requestMethods(clientRequest).map(([method, params]) => {
+    const byConvention = params.replace(/ \| null$/, "").replace(/Params$/, "Response");
+    const response = RESPONSE_EXCEPTIONS[method] ?? byConvention;
+    const location = locations.get(response);
+    if (location === undefined || response.includes(" ")) throw new Error(`No generated response type for ${method} (params ${params}): add it to RESPONSE_EXCEPTIONS`);
+    return { method, response, location };
+  });
+  const imports = [...new Map(methods.map(({ response, location }) => [response, location]))].sort(([a], [b]) => a.localeCompare(b));
+  const experimental = methods.map(({ method }) => method).filter((method) => !stableMethods.has(method));
+  return [
+    ...imports.map(([response, location]) => `import type { ${response} } from "${location}";`),
+    "",
+    "/** The response of every client request, by method. */",
+    "export type ClientResponses = {",
+    ...methods.map(({ method, response }) => `  ${JSON.stringify(method)}: ${response};`),
+    "};",
+    "",
+    "/** Client request methods of the experimental API only: they need `initialize.capabilities.experimentalApi`. */",
+    `export const EXPERIMENTAL_CLIENT_METHODS: readonly string[] = ${JSON.stringify(experimental)};`,
+    "",
+  ].join("\n");
 }
 
 /** `from "./X"` → `from "./X.js"`, and the folder re-export `from "./v2"` → `from "./v2/index.js"`. */

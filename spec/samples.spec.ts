@@ -65,6 +65,14 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^\[logical turn same id: completed\]$/m,
     /^final goal status: complete; runtime turns: 2; tokens: 39$/m,
   ],
+  "history-paging": [
+    /^turns, newest first: 5 \(completed, completed, completed, completed, completed\)$/m,
+    /^first answer: echo: What is 1 \+ 1\?$/m,
+    /^stored thread is ours, preview: What is 1 \+ 1\?$/m,
+    /^stored threads: 1$/m,
+  ],
+  review: [/^review completed:\nadd\(\) is broken\.\n\nReview comment:\n\n- \[P1\] add\(\) subtracts — calc\.py:2-2\n {2}add returns a - b instead of a \+ b$/m, /^second review ended: interrupted$/m],
+  "plan-mode": [/^modes: Plan, Default$/m, /^Codex asks: Refactor only the parser, or the whole module\? → Parser only \(Recommended\)$/m, /^Plan: 1\. split the parser 2\. add tests\.$/m],
   "kitchen-sink": [
     /^\(fake model\) model gpt-\S+, effort low, summary concise, service tier standard, format json_schema$/m,
     /^status: completed$/m,

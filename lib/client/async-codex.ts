@@ -1,23 +1,30 @@
 import type { GenericSchema } from "valibot";
-import { AsyncQueue } from "../async-queue.js";
-import { CodexError, InvalidArgumentError, TransportClosedError } from "../errors.js";
+import { CodexError, InvalidArgumentError } from "../errors.js";
 import type {
+  CollaborationModeListResponse,
   GetAccountResponse,
   ModelListResponse,
+  Thread as StoredThread,
   ThreadListParams,
   ThreadListResponse,
 } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
-import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, FileContentSchema, ObjectSchema, ThreadResponseSchema, validate } from "../protocol/schemas.js";
-import { raceAbort } from "../abort.js";
+import { AnySchema, FileContentSchema, ObjectSchema, ThreadResponseSchema, validate } from "../protocol/schemas.js";
+import { checkTraceContext, type TraceContext, type TraceContextProvider } from "../rpc/trace.js";
 import { ApprovalMode } from "../server-requests/approval-mode.js";
-import { type CodexMetadata, type Connection, type ConnectionSettings, openConnection } from "./connection.js";
+import type { CodexMetadata, ConnectionSettings } from "./connection.js";
 import { describe } from "../arguments.js";
-import { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginCompletions } from "./login.js";
+import { type ChatgptAuthTokens, chatgptAuthTokensLogin, type ChatgptLoginHandle, type DeviceCodeLoginHandle, LoginCompletions, startChatgptLogin, startDeviceCodeLogin } from "./login.js";
+import { NotificationHub } from "./notification-hub.js";
 import { type AsyncCodexOptions, resolveOptions } from "./options.js";
-import type { CallOptions, Session } from "../session.js";
+import { RuntimeSlot } from "./runtime-slot.js";
+import { checkRawRequest, type ClientMethod, type ClientResult, type RequestArguments, type RequestOptions } from "./request.js";
+import type { CallOptions, Session, TurnStartOptions } from "../session.js";
+import { type PageOptions, pageOptions, pages } from "../threads/history.js";
 import { Thread } from "../threads/thread.js";
+import { startReview } from "../turns/review.js";
 import { startTurn, type TurnLimits } from "../turns/start-turn.js";
+import type { TurnHandle } from "../turns/turn-handle.js";
 import { startGoal } from "../goals/start-goal.js";
 import { type ThreadOptions, threadParams } from "../threads/thread-options.js";
 import { type ThreadInfo, ThreadTools, toolSetOption } from "../tools/thread-tools.js";
@@ -39,34 +46,34 @@ import type { ToolSet } from "../tools/tool-set.js";
  */
 export class AsyncCodex implements AsyncDisposable {
   readonly #settings: ConnectionSettings;
-  /** Listeners of `notifications()`, each with what detaches it (from this client and from its signal). */
-  readonly #subscribers = new Map<AsyncQueue<Notification>, () => void>();
+  readonly #notifications = new NotificationHub();
   readonly #session: Session;
   readonly #logins = new LoginCompletions();
   /** The client's defaults of `turnIdleTimeoutMs` and `turnTimeoutMs`. */
   readonly #turnLimits: TurnLimits;
   readonly #threadTools = new ThreadTools();
-  #connecting: Promise<Connection> | undefined;
-  /** Gives up the start in progress (`#connecting`), so `close()` never waits on a runtime that does not answer. */
-  #stopStart: AbortController | undefined;
-  #connection: Connection | undefined;
+  readonly #traceContext: TraceContextProvider | undefined;
+  readonly #runtime: RuntimeSlot;
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
   constructor(options: AsyncCodexOptions = {}) {
-    const { turnIdleTimeoutMs, turnTimeoutMs, ...settings } = resolveOptions(options);
+    const { turnIdleTimeoutMs, turnTimeoutMs, traceContext, ...settings } = resolveOptions(options);
     this.#turnLimits = { idleTimeoutMs: turnIdleTimeoutMs, timeoutMs: turnTimeoutMs };
+    this.#traceContext = traceContext;
     this.#settings = {
       ...settings,
       threadTools: this.#threadTools,
       onNotification: (notification) => {
         this.#logins.observe(notification);
-        this.#broadcast(notification);
+        this.#notifications.broadcast(notification);
       },
     };
+    this.#runtime = new RuntimeSlot(this.#settings, (error) => this.#logins.failAll(error));
     this.#session = {
       request: (method, params, schema, call) => this.#request(method, params, schema, call),
-      startTurn: async (params, call = {}) => startTurn(await this.#connect(call.signal), this.#session, params, call, this.#turnLimits),
-      startGoal: async (threadId, objective, goalOptions) => startGoal(await this.#connect(goalOptions.signal), this.#session, threadId, objective, goalOptions, this.#turnLimits),
+      startTurn: async (params, call = {}) => startTurn(await this.#runtime.connect(call.signal), this.#session, params, { ...call, trace: this.#trace(call.trace) }, this.#turnLimits),
+      startGoal: async (threadId, objective, goalOptions) => startGoal(await this.#runtime.connect(goalOptions.signal), this.#session, threadId, objective, goalOptions, this.#turnLimits),
+      startReview: (params, call) => this.#startReview(params, call),
       reportError: settings.onError,
     };
   }
@@ -76,45 +83,32 @@ export class AsyncCodex implements AsyncDisposable {
    * @throws {CodexError} before the runtime has started.
    */
   get metadata(): CodexMetadata {
-    if (!this.#connection) {
-      throw new CodexError("AsyncCodex has not started the runtime yet: await codex.start() (or any call) first");
-    }
-    return this.#connection.metadata;
+    const connection = this.#runtime.current;
+    if (!connection) throw new CodexError("AsyncCodex has not started the runtime yet: await codex.start() (or any call) first");
+    return connection.metadata;
   }
 
   /** The pid of the running runtime process, or `undefined` when none is running. */
   get pid(): number | undefined {
-    return this.#connection?.pid;
+    return this.#runtime.current?.pid;
   }
 
   /** Routing entries the current runtime holds for turns (0 when no turn is running or pending). */
   get activeTurnRoutes(): number {
-    return this.#connection?.router.size ?? 0;
+    return this.#runtime.current?.router.size ?? 0;
   }
 
   /** Starts the runtime now instead of on the first call. Idempotent. */
   async start(options: CallOptions = {}): Promise<void> {
-    await this.#connect(options.signal);
+    await this.#runtime.connect(options.signal);
   }
 
   /** Stops the runtime and waits until its process is gone. Idempotent; open turns fail with `TransportClosedError`. */
   async close(): Promise<void> {
-    const connecting = this.#connecting;
-    this.#connecting = undefined;
-    this.#connection = undefined;
-    // Without this, a runtime stuck before answering `initialize` would keep close() (and the
-    // process) waiting for requestTimeoutMs. Calls waiting for that start reject with this error.
-    this.#stopStart?.abort(new TransportClosedError({ exitCode: null, signal: null, stderrTail: "", reason: "closed by the client while the runtime was starting" }));
-    this.#stopStart = undefined;
-    // Detached too, not only ended: a listener ended here never calls return(), and its abort
-    // listener would otherwise stay on a long-lived signal.
-    for (const [subscriber, detach] of this.#subscribers) {
-      detach();
-      subscriber.end();
-    }
-    const connection = await connecting?.catch(() => undefined);
-    await connection?.peer.close();
-    if (connection?.peer.closedError) this.#logins.failAll(connection.peer.closedError);
+    const closing = this.#runtime.close();
+    this.#notifications.endAll();
+    const closedError = await closing;
+    if (closedError) this.#logins.failAll(closedError);
   }
 
   /** Same as {@link close}, for `await using codex = new AsyncCodex()`. */
@@ -128,22 +122,37 @@ export class AsyncCodex implements AsyncDisposable {
    * a listener that does not exist yet.
    */
   notifications(options: CallOptions = {}): AsyncIterable<Notification> {
-    const { signal } = options;
-    const detach = (): void => {
-      this.#subscribers.delete(queue);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const onAbort = (): void => {
-      detach();
-      queue.abort(signal?.reason);
-    };
-    const queue: AsyncQueue<Notification> = new AsyncQueue(detach);
-    if (signal?.aborted) queue.fail(signal.reason);
-    else {
-      this.#subscribers.set(queue, detach);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }
-    return queue;
+    return this.#notifications.listen(options.signal);
+  }
+
+  /**
+   * Sends any request of the pinned runtime's protocol: the method autocompletes, and `params` and
+   * the result are typed from the generated protocol. Same guarantees as every other call: lazy
+   * start, `signal`, `timeoutMs`, `trace`, the in-flight limit, typed `JsonRpcError` subclasses.
+   *
+   * @throws {InvalidArgumentError} before sending, for an experimental method on a client made
+   *   with `experimentalApi: false`, or a bad option.
+   * @example
+   * ```ts
+   * const { data } = await codex.request("thread/loaded/list", {});
+   * const modes = await codex.request("collaborationMode/list", {}, { timeoutMs: 5_000 });
+   * ```
+   */
+  request<M extends ClientMethod>(method: M, ...args: RequestArguments<M>): Promise<ClientResult<M>> {
+    const [params, options = {}] = args;
+    return this.#raw(method, params, options) as Promise<ClientResult<M>>;
+  }
+
+  /**
+   * Sends a request without types, for methods newer than the pinned runtime. Prefer
+   * {@link request}: with it, a typo in the method is a type error.
+   */
+  requestUntyped(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    return this.#raw(method, params, options);
+  }
+
+  async #raw(method: string, params: unknown, options: RequestOptions): Promise<unknown> {
+    return this.#request(method, params, AnySchema, checkRawRequest(method, options, this.#settings.experimentalApi));
   }
 
   /** Lists the models the runtime offers (`model/list`). */
@@ -174,20 +183,22 @@ export class AsyncCodex implements AsyncDisposable {
    * const { success } = await login.wait({ signal: AbortSignal.timeout(300_000) });
    * ```
    */
-  async loginChatgpt(options: CallOptions = {}): Promise<ChatgptLoginHandle> {
-    const response = await this.#request<{ loginId: string; authUrl: string }>("account/login/start", { type: "chatgpt" }, ChatgptLoginResponseSchema, options);
-    return new ChatgptLoginHandle(this.#session, this.#logins, response.loginId, response.authUrl);
+  loginChatgpt(options: CallOptions = {}): Promise<ChatgptLoginHandle> {
+    return startChatgptLogin(this.#session, this.#logins, options);
   }
 
   /** Starts a device-code login: show the handle's `userCode` and `verificationUrl`, then `await handle.wait()`. */
-  async loginChatgptDeviceCode(options: CallOptions = {}): Promise<DeviceCodeLoginHandle> {
-    const response = await this.#request<{ loginId: string; verificationUrl: string; userCode: string }>(
-      "account/login/start",
-      { type: "chatgptDeviceCode" },
-      DeviceCodeLoginResponseSchema,
-      options,
-    );
-    return new DeviceCodeLoginHandle(this.#session, this.#logins, response.loginId, response.verificationUrl, response.userCode);
+  loginChatgptDeviceCode(options: CallOptions = {}): Promise<DeviceCodeLoginHandle> {
+    return startDeviceCodeLogin(this.#session, this.#logins, options);
+  }
+
+  /**
+   * Signs in with ChatGPT tokens the host already holds. The runtime keeps them in memory only
+   * and, when they expire, asks for fresh ones through `onChatgptAuthTokensRefresh`. The tokens
+   * travel only inside the JSON-RPC request: never argv, logs or error messages.
+   */
+  async loginChatgptAuthTokens(tokens: ChatgptAuthTokens, options: CallOptions = {}): Promise<void> {
+    await this.#request("account/login/start", chatgptAuthTokensLogin(tokens), ObjectSchema, options);
   }
 
   /** Signs out (`account/logout`). */
@@ -200,22 +211,23 @@ export class AsyncCodex implements AsyncDisposable {
    * declared now, for good: the runtime never takes another tool set for the thread.
    */
   async threadStart(options: ThreadOptions = {}): Promise<Thread> {
-    const params = threadParams(options, { approvalMode: ApprovalMode.autoReview });
+    const params = threadParams(options, { approvalMode: ApprovalMode.autoReview }, "threadStart");
     const tools = toolSetOption(options, this.#settings.experimentalApi);
     const dynamicTools = tools && { dynamicTools: tools.declarations };
     return this.#threadCall("thread/start", { ...params, ...dynamicTools }, options, async ({ id }) => this.#threadTools.started(id, tools));
   }
 
   /**
-   * Continues an existing thread, also one from an earlier runtime with the same `CODEX_HOME`. Pass
-   * the `tools` it was started with to run them again: they must match the stored set by name.
+   * Continues an existing thread, also one from an earlier runtime with the same `CODEX_HOME` (or,
+   * with `path`, the one stored in that rollout file). Pass the `tools` it was started with to run
+   * them again: they must match the stored set by name.
    *
    * @throws {InvalidArgumentError} when `tools` differs from the thread's stored tool set.
    */
   async threadResume(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
-    if (options.ephemeral !== undefined) throw new InvalidArgumentError("options.ephemeral", "applies to threadStart and threadFork only");
+    const params = { ...threadParams(options, {}, "threadResume"), threadId: checkThreadId(threadId) };
     const tools = toolSetOption(options, this.#settings.experimentalApi);
-    return this.#threadCall("thread/resume", { ...threadParams(options), threadId: checkThreadId(threadId) }, options, (thread) => this.#attachTools(thread, tools));
+    return this.#threadCall("thread/resume", params, options, (thread) => this.#attachTools(thread, tools));
   }
 
   /**
@@ -225,13 +237,49 @@ export class AsyncCodex implements AsyncDisposable {
   async threadFork(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
     const tools = toolSetOption(options, this.#settings.experimentalApi);
     const source = checkThreadId(threadId);
-    return this.#threadCall("thread/fork", { ...threadParams(options), threadId: source }, options, (thread) => this.#attachTools(thread, tools, source));
+    return this.#threadCall("thread/fork", { ...threadParams(options, {}, "threadFork"), threadId: source }, options, (thread) => this.#attachTools(thread, tools, source));
   }
 
-  /** Lists stored threads (`thread/list`); options are the wire's filters (`archived`, `limit`, `cursor`, …). */
+  /** Lists one page of stored threads (`thread/list`); options are the wire's filters (`archived`, `limit`, `cursor`, …). */
   threadList(options: CallOptions & ThreadListParams = {}): Promise<ThreadListResponse> {
-    const { signal, ...params } = options;
-    return this.#request("thread/list", params, ObjectSchema, { signal });
+    const { signal, trace, ...params } = options;
+    return this.#request("thread/list", params, ObjectSchema, { signal, trace });
+  }
+
+  /**
+   * Every stored thread matching the filters (`thread/list`'s, without `cursor` and `limit`), page
+   * by page: the next page is fetched only when the loop gets there, and `break` stops fetching.
+   *
+   * @example
+   * ```ts
+   * for await (const stored of codex.threads({ archived: false, pageSize: 50 })) {
+   *   if (stored.name === "release notes") break;
+   * }
+   * ```
+   */
+  threads(filters: PageOptions & Omit<ThreadListParams, "cursor" | "limit"> = {}): AsyncIterable<StoredThread> {
+    const { signal, trace, pageSize, ...params } = filters;
+    const { limit, call } = pageOptions({ signal, trace, pageSize });
+    return pages<StoredThread>(this.#session, "thread/list", params, limit, call);
+  }
+
+  /** The ids of the threads loaded in the runtime's memory (`thread/loaded/list`), page by page. */
+  loadedThreads(options: PageOptions = {}): AsyncIterable<string> {
+    const { limit, call } = pageOptions(options);
+    return pages<string>(this.#session, "thread/loaded/list", {}, limit, call);
+  }
+
+  /**
+   * Deletes a stored thread for good (`thread/delete`). The runtime refuses a thread that forks
+   * still reference: delete (or archive) the forks first.
+   */
+  async threadDelete(threadId: string, options: CallOptions = {}): Promise<void> {
+    await this.#request("thread/delete", { threadId: checkThreadId(threadId) }, ObjectSchema, options);
+  }
+
+  /** The collaboration mode presets (`collaborationMode/list`, experimental), e.g. plan mode. */
+  collaborationModes(options: CallOptions = {}): Promise<CollaborationModeListResponse> {
+    return this.#request("collaborationMode/list", {}, ObjectSchema, options);
   }
 
   /** Archives a thread. */
@@ -257,42 +305,24 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   /** Sends a request on the current runtime, starting one if needed, and checks the fields the SDK reads. */
-  async #request<T>(method: string, params: unknown, schema: GenericSchema, options: CallOptions = {}): Promise<T> {
-    const connection = await this.#connect(options.signal);
-    return validate<T>(schema, await connection.peer.request(method, params, options), `${method} response`);
+  async #request<T>(method: string, params: unknown, schema: GenericSchema, options: RequestOptions = {}): Promise<T> {
+    const { signal, timeoutMs } = options;
+    const trace = this.#trace(options.trace);
+    const connection = await this.#runtime.connect(signal);
+    return validate<T>(schema, await connection.peer.request(method, params, { signal, timeoutMs, trace }), `${method} response`);
   }
 
-  /** The current runtime, started once however many calls wait for it. */
-  #connect(signal: AbortSignal | undefined): Promise<Connection> {
-    // Checked first: a call cancelled before it began must not spawn a runtime.
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.#connecting) {
-      const stopStart = new AbortController();
-      const connecting = openConnection(this.#settings, (connection, error) => this.#onClosed(connection, error), stopStart.signal);
-      this.#connecting = connecting;
-      this.#stopStart = stopStart;
-      connecting.then(
-        (connection) => {
-          if (this.#connecting === connecting) this.#connection = connection;
-        },
-        () => {
-          if (this.#connecting === connecting) this.#connecting = undefined;
-        },
-      );
-    }
-    return raceAbort(this.#connecting, signal);
+  /** The trace context of a request: the call's own, else the client hook's; checked either way. */
+  #trace(trace: TraceContext | undefined): TraceContext | undefined {
+    if (trace !== undefined) return checkTraceContext(trace, "options.trace");
+    const provided = this.#traceContext?.();
+    return provided === undefined ? undefined : checkTraceContext(provided, "the traceContext hook's result");
   }
 
-  /** The runtime went away: the next call starts a fresh one. */
-  #onClosed(connection: Connection, error: TransportClosedError): void {
-    if (this.#connection !== connection) return;
-    this.#connection = undefined;
-    this.#connecting = undefined;
-    this.#logins.failAll(error);
-  }
-
-  #broadcast(notification: Notification): void {
-    for (const subscriber of this.#subscribers.keys()) subscriber.push(notification);
+  async #startReview(params: Record<string, unknown>, options: TurnStartOptions = {}): Promise<TurnHandle<undefined>> {
+    const trace = this.#trace(options.trace);
+    const connection = await this.#runtime.connect(options.signal);
+    return startReview(connection, this.#session, params, { ...options, trace, idleTimeoutMs: this.#turnLimits.idleTimeoutMs });
   }
 }
 

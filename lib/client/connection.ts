@@ -1,8 +1,8 @@
-import { createRequire } from "node:module";
 import { type CodexError, ProtocolError } from "../errors.js";
 import type { InitializeResponse } from "../protocol/generated/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { InitializeResponseSchema, validate } from "../protocol/schemas.js";
+import { type MessageLogger, withMessageLog } from "../rpc/message-log.js";
 import { RpcPeer } from "../rpc/peer.js";
 import type { TransportFactory } from "../transport/local-runtime.js";
 import type { DroppedMessage } from "../transport/transport.js";
@@ -15,6 +15,7 @@ import { TurnQueue } from "../turns/turn-queue.js";
 import { TurnRouter } from "../turns/turn-router.js";
 import type { ThreadTools } from "../tools/thread-tools.js";
 import { ToolCalls } from "../tools/tool-calls.js";
+import { VERSION } from "../version.js";
 
 /** Who the SDK says it is in `initialize`. */
 export interface ClientInfo {
@@ -57,6 +58,10 @@ export interface ConnectionSettings {
   serverRequestTimeoutMs: number;
   /** The client's tools by thread, which answer `item/tool/call`. */
   threadTools: ThreadTools;
+  /** Sent as `initialize.capabilities.optOutNotificationMethods` when not empty. */
+  optOutNotificationMethods: readonly string[];
+  /** Sees every message in and out, when set. */
+  logger: MessageLogger | undefined;
 }
 
 /** One running runtime: the process, the JSON-RPC peer over it, its turn routing and its per-thread turn queue. */
@@ -68,10 +73,9 @@ export interface Connection {
   readonly pid: number | undefined;
 }
 
-const SDK_VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 /** The `clientInfo` sent when the caller gives none. */
-export const DEFAULT_CLIENT_INFO: ClientInfo = { name: "codex_app_sdk", title: "Codex App SDK (TypeScript)", version: SDK_VERSION };
+export const DEFAULT_CLIENT_INFO: ClientInfo = { name: "codex_app_sdk", title: "Codex App SDK (TypeScript)", version: VERSION };
 
 /**
  * Opens a transport to the runtime and runs the `initialize` handshake. On any failure the
@@ -86,7 +90,8 @@ export async function openConnection(
   onClose: (connection: Connection, error: TransportClosedError) => void,
   signal?: AbortSignal,
 ): Promise<Connection> {
-  const transport = settings.transport({ onError: settings.onError, onDropped: (message) => endWhatWaitedFor(message) });
+  const opened = settings.transport({ onError: settings.onError, onDropped: (message) => endWhatWaitedFor(message) });
+  const transport = settings.logger ? withMessageLog(opened, settings.logger, (error) => settings.onError(new ProtocolError("The logger threw; the message went on", {}, { cause: error }))) : opened;
   let connection: Connection | undefined;
   const router = new TurnRouter(settings.onNotification);
   const queue = new TurnQueue();
@@ -136,7 +141,8 @@ export async function openConnection(
   try {
     await peer.start();
     signal?.throwIfAborted();
-    const params = { clientInfo: settings.clientInfo, capabilities: { experimentalApi: settings.experimentalApi } };
+    const optOut = settings.optOutNotificationMethods.length > 0 ? { optOutNotificationMethods: settings.optOutNotificationMethods } : {};
+    const params = { clientInfo: settings.clientInfo, capabilities: { experimentalApi: settings.experimentalApi, ...optOut } };
     const response = validate<InitializeResponse>(InitializeResponseSchema, await peer.request("initialize", params, { signal }), "initialize response");
     peer.notify("initialized");
     connection = { peer, router, queue, metadata: toMetadata(response), pid: transport.pid };

@@ -1,7 +1,8 @@
+import { checkKnownKeys, checkObject, describe } from "../arguments.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { AccountLoginCompletedNotification, CancelLoginAccountResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
-import { ObjectSchema } from "../protocol/schemas.js";
+import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, ObjectSchema } from "../protocol/schemas.js";
 import { raceAbort } from "../abort.js";
 import type { CallOptions, Session } from "../session.js";
 
@@ -97,4 +98,50 @@ export class DeviceCodeLoginHandle extends LoginHandle {
     this.verificationUrl = verificationUrl;
     this.userCode = userCode;
   }
+}
+
+/** Starts a browser login (`account/login/start { type: "chatgpt" }`). */
+export async function startChatgptLogin(session: Session, completions: LoginCompletions, options: CallOptions): Promise<ChatgptLoginHandle> {
+  const response = await session.request<{ loginId: string; authUrl: string }>("account/login/start", { type: "chatgpt" }, ChatgptLoginResponseSchema, options);
+  return new ChatgptLoginHandle(session, completions, response.loginId, response.authUrl);
+}
+
+/** Starts a device-code login (`account/login/start { type: "chatgptDeviceCode" }`). */
+export async function startDeviceCodeLogin(session: Session, completions: LoginCompletions, options: CallOptions): Promise<DeviceCodeLoginHandle> {
+  const response = await session.request<{ loginId: string; verificationUrl: string; userCode: string }>(
+    "account/login/start",
+    { type: "chatgptDeviceCode" },
+    DeviceCodeLoginResponseSchema,
+    options,
+  );
+  return new DeviceCodeLoginHandle(session, completions, response.loginId, response.verificationUrl, response.userCode);
+}
+
+/**
+ * ChatGPT tokens a host already holds, handed to the runtime with `codex.loginChatgptAuthTokens()`
+ * and returned again by an `onChatgptAuthTokensRefresh` handler. The runtime keeps them in memory
+ * only, and asks the host for fresh ones (`account/chatgptAuthTokens/refresh`) when they expire.
+ */
+export interface ChatgptAuthTokens {
+  /** The ChatGPT access token (a JWT). */
+  accessToken: string;
+  /** The ChatGPT workspace (account) id. */
+  chatgptAccountId: string;
+  /** The plan, e.g. `"plus"`; `null` or omitted: read from the token's claims. */
+  chatgptPlanType?: string | null | undefined;
+}
+
+/**
+ * Checks handed-over ChatGPT tokens. Error messages name the field, never its value.
+ *
+ * @returns the `account/login/start` params.
+ */
+export function chatgptAuthTokensLogin(tokens: unknown, argument = "tokens"): Record<string, unknown> {
+  checkObject(tokens, argument);
+  checkKnownKeys(tokens, ["accessToken", "chatgptAccountId", "chatgptPlanType"], argument);
+  const { accessToken, chatgptAccountId, chatgptPlanType = null } = tokens;
+  if (typeof accessToken !== "string" || accessToken.trim() === "") throw new InvalidArgumentError(`${argument}.accessToken`, `must be a non-empty string, got ${typeof accessToken === "string" ? "an empty string" : describe(accessToken)}`);
+  if (typeof chatgptAccountId !== "string" || chatgptAccountId.trim() === "") throw new InvalidArgumentError(`${argument}.chatgptAccountId`, "must be a non-empty string");
+  if (chatgptPlanType !== null && typeof chatgptPlanType !== "string") throw new InvalidArgumentError(`${argument}.chatgptPlanType`, `must be a string or null, got ${describe(chatgptPlanType)}`);
+  return { type: "chatgptAuthTokens", accessToken, chatgptAccountId, chatgptPlanType };
 }

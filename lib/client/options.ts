@@ -5,7 +5,12 @@ import { localRuntime } from "../transport/local-runtime.js";
 import { configOverrideArgs } from "./config-overrides.js";
 import { type ClientInfo, type ConnectionSettings, DEFAULT_CLIENT_INFO } from "./connection.js";
 import { describe } from "../arguments.js";
-import type { ServerRequestHandlers } from "../server-requests/handlers.js";
+import type { ServerRequestContext, ServerRequestHandlers } from "../server-requests/handlers.js";
+import type { ChatgptAuthTokensRefreshParams } from "../protocol/generated/v2/index.js";
+import type { MessageLogger } from "../rpc/message-log.js";
+import type { TraceContextProvider } from "../rpc/trace.js";
+import type { ChatgptAuthTokens } from "./login.js";
+import { chatgptAuthTokensLogin } from "./login.js";
 
 /** Options of {@link AsyncCodex}. Every one is optional. */
 export interface AsyncCodexOptions {
@@ -59,10 +64,37 @@ export interface AsyncCodexOptions {
   turnTimeoutMs?: number;
   /** Longest line accepted from the runtime, in characters; longer ones are dropped and reported to `onError`. Default: 64 MiB. */
   maxLineLength?: number;
+  /**
+   * Notification methods the runtime should not send on this connection (exact names, sent in
+   * `initialize`), e.g. `["item/agentMessage/delta"]` when only whole messages matter: on a chatty
+   * turn that saves most of the client's CPU and pipe bytes, and `run()` still returns the full
+   * text. `turn/completed` and `item/completed` are refused: every turn handle needs them. Default: none.
+   */
+  optOutNotificationMethods?: readonly string[];
+  /**
+   * Called for every request that has no `trace` of its own, to send the active W3C Trace Context
+   * with it (e.g. from OpenTelemetry's active span). Return `undefined` for none. Default: none.
+   */
+  traceContext?: TraceContextProvider;
+  /**
+   * Receives one entry per JSON-RPC message in and out (direction, kind, method, id, size,
+   * duration for replies, the message with secrets redacted). Default: none, and then nothing is
+   * measured or copied.
+   */
+  logger?: MessageLogger;
+  /**
+   * Answers the runtime's `account/chatgptAuthTokens/refresh` request after
+   * `loginChatgptAuthTokens()`: return fresh tokens. Without it the request is refused and the
+   * runtime stays signed in with the old tokens until they fail. Default: none.
+   */
+  onChatgptAuthTokensRefresh?: (request: ChatgptAuthTokensRefreshParams, context: ServerRequestContext) => ChatgptAuthTokens | Promise<ChatgptAuthTokens>;
 }
 
+/** Notifications every turn handle needs: opting out of them would leave every turn hanging. */
+const REQUIRED_NOTIFICATIONS = ["turn/completed", "item/completed"];
+
 /** Options checked, defaults applied: what `AsyncCodex` keeps. */
-export type ResolvedOptions = Omit<ConnectionSettings, "onNotification" | "threadTools"> & { turnIdleTimeoutMs: number | undefined; turnTimeoutMs: number | undefined };
+export type ResolvedOptions = Omit<ConnectionSettings, "onNotification" | "threadTools"> & { turnIdleTimeoutMs: number | undefined; turnTimeoutMs: number | undefined; traceContext: TraceContextProvider | undefined };
 
 /**
  * Checks every option and applies the defaults documented on {@link AsyncCodexOptions}.
@@ -81,6 +113,9 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
   for (const [method, handler] of Object.entries(onServerRequest)) {
     if (typeof handler !== "function") throw new InvalidArgumentError(`options.onServerRequest["${method}"]`, `must be a function, got ${describe(handler)}`);
   }
+  for (const name of ["traceContext", "logger", "onChatgptAuthTokensRefresh"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") throw new InvalidArgumentError(`options.${name}`, `must be a function, got ${describe(options[name])}`);
+  }
   return {
     transport: localRuntime({
       codexBin: options.codexBin,
@@ -94,7 +129,10 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
     requestTimeoutMs,
     maxInFlightRequests,
     onError: options.onError ?? (() => {}),
-    serverRequestHandlers: onServerRequest,
+    serverRequestHandlers: withTokenRefresh(onServerRequest, options.onChatgptAuthTokensRefresh),
+    optOutNotificationMethods: optOuts(options.optOutNotificationMethods),
+    logger: options.logger,
+    traceContext: options.traceContext,
     onApproval,
     serverRequestTimeoutMs,
     turnIdleTimeoutMs: options.turnIdleTimeoutMs,
@@ -104,4 +142,31 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
 
 function positive(value: unknown, argument: string): void {
   if (typeof value !== "number" || !(value > 0)) throw new InvalidArgumentError(argument, `must be a positive number, got ${describe(value)}`);
+}
+
+function optOuts(methods: unknown): string[] {
+  if (methods === undefined) return [];
+  if (!Array.isArray(methods)) throw new InvalidArgumentError("options.optOutNotificationMethods", `must be an array of notification methods, got ${describe(methods)}`);
+  methods.forEach((method: unknown, index) => {
+    const argument = `options.optOutNotificationMethods[${index}]`;
+    if (typeof method !== "string" || method.trim() === "") throw new InvalidArgumentError(argument, `must be a non-empty string, got ${describe(method)}`);
+    if (REQUIRED_NOTIFICATIONS.includes(method)) throw new InvalidArgumentError(argument, `${method} cannot be opted out of: every turn handle waits for it`);
+    if (method.includes("*")) throw new InvalidArgumentError(argument, `must be an exact method name (the runtime does not match patterns), got ${describe(method)}`);
+  });
+  return [...methods];
+}
+
+/** `handlers` with `onChatgptAuthTokensRefresh` as the `account/chatgptAuthTokens/refresh` handler, its answer checked. */
+function withTokenRefresh(handlers: ServerRequestHandlers, onRefresh: AsyncCodexOptions["onChatgptAuthTokensRefresh"]): ServerRequestHandlers {
+  if (onRefresh === undefined) return handlers;
+  if (handlers["account/chatgptAuthTokens/refresh"] !== undefined) {
+    throw new InvalidArgumentError("options.onChatgptAuthTokensRefresh", 'and onServerRequest["account/chatgptAuthTokens/refresh"] answer the same request: give one of them');
+  }
+  return {
+    ...handlers,
+    "account/chatgptAuthTokens/refresh": async (params, context) => {
+      const { accessToken, chatgptAccountId, chatgptPlanType } = chatgptAuthTokensLogin(await onRefresh(params, context), "onChatgptAuthTokensRefresh's result") as Required<ChatgptAuthTokens>;
+      return { accessToken, chatgptAccountId, chatgptPlanType };
+    },
+  };
 }

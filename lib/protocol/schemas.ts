@@ -27,6 +27,9 @@ export const FileContentSchema = v.looseObject({ dataBase64: v.string() });
 /** `turn/start` response. */
 export const TurnStartResponseSchema = v.looseObject({ turn: v.looseObject({ id }) });
 
+/** `review/start` response. */
+export const ReviewStartResponseSchema = v.looseObject({ turn: v.looseObject({ id }), reviewThreadId: id });
+
 /** `turn/steer` response. */
 export const TurnSteerResponseSchema = v.looseObject({ turnId: id });
 
@@ -35,6 +38,12 @@ export const ChatgptLoginResponseSchema = v.looseObject({ type: v.literal("chatg
 
 /** `account/login/start` response for a device-code login. */
 export const DeviceCodeLoginResponseSchema = v.looseObject({ type: v.literal("chatgptDeviceCode"), loginId: id, verificationUrl: v.string(), userCode: v.string() });
+
+/** A page of a cursor-based list (`thread/list`, `thread/turns/list`, …): the SDK follows `nextCursor`. */
+export const PageSchema = v.looseObject({ data: v.array(v.unknown()), nextCursor: v.nullish(v.string(), null) });
+
+/** Any value: results of raw requests, which the SDK does not read. */
+export const AnySchema = v.unknown();
 
 /** Any JSON object (responses the SDK returns as-is but must at least be objects). */
 export const ObjectSchema = v.looseObject({});

@@ -3,6 +3,7 @@ import { CodexError, JsonRpcError, ProtocolError, RequestTimeoutError, Transport
 import { redactedPreview } from "../redact.js";
 import type { ErrorReporter, Transport } from "../transport/transport.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
+import type { TraceContext } from "./trace.js";
 
 /** A notification from the runtime: a method and its params, nothing else guaranteed. */
 export interface IncomingNotification {
@@ -42,6 +43,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Overrides the peer's `requestTimeoutMs` for this call. */
   timeoutMs?: number | undefined;
+  /** Sent as the request's `trace` field; checked by the caller (see `checkTraceContext`). */
+  trace?: TraceContext | undefined;
 }
 
 interface PendingRequest {
@@ -99,7 +102,7 @@ export class RpcPeer {
    * `signal.reason` on abort, or {@link TransportClosedError} when the connection closes first.
    */
   request(method: string, params: unknown, options: RequestOptions = {}): Promise<unknown> {
-    const { signal, timeoutMs = this.#options.requestTimeoutMs } = options;
+    const { signal, timeoutMs = this.#options.requestTimeoutMs, trace } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#closedError) return Promise.reject(this.#closedError);
     const id = this.#nextId++;
@@ -113,7 +116,7 @@ export class RpcPeer {
       signal?.addEventListener("abort", onAbort, { once: true });
       timer = setTimeout(() => reject(new RequestTimeoutError(method, timeoutMs)), timeoutMs);
       leave = this.#limit.enter(() => {
-        const request = { jsonrpc: "2.0" as const, id, method, ...(params === undefined ? {} : { params }) };
+        const request = { jsonrpc: "2.0" as const, id, method, ...(params === undefined ? {} : { params }), ...(trace === undefined ? {} : { trace }) };
         this.#rpc.client.requestAdvanced(request).then((response) => {
           answered = true;
           if (this.#closedError) reject(this.#closedError);

@@ -1,7 +1,9 @@
 import { type CodexError, JsonRpcError, ProtocolError } from "../errors.js";
+import { redactSecrets } from "../redact.js";
 import type { ServerRequest } from "../protocol/generated/index.js";
 import type { DynamicToolCallParams } from "../protocol/generated/v2/index.js";
 import { type Notification, notificationThreadId, notificationTurnId, type ServerRequestAnsweredEvent, type ServerRequestOutcome } from "../protocol/notification.js";
+import { redactMessage } from "../rpc/message-log.js";
 import type { IncomingRequest, RpcPeer } from "../rpc/peer.js";
 import { APPROVAL_METHODS, type ApprovalHandler, type ApprovalMethod, type ApprovalRequest, approvalResponse, isApprovalDecision } from "./approvals.js";
 import { REFUSALS, type ServerRequestHandlers, type ServerRequestMethod } from "./handlers.js";
@@ -101,7 +103,8 @@ export class ServerRequestDispatcher {
           response: outcome.response ?? REFUSALS[method],
           error: outcome.error,
         };
-        this.#options.emit({ method: "sdk/serverRequest/answered", params });
+        // The event is seen by listeners and logs; the reply may carry tokens (account/chatgptAuthTokens/refresh).
+        this.#options.emit({ method: "sdk/serverRequest/answered", params: { ...params, response: redactMessage(params.response) } });
         resolve(params);
       };
       this.#pending.set(key, {
@@ -122,7 +125,7 @@ export class ServerRequestDispatcher {
         (error: unknown) => {
           if (!this.#pending.has(key)) return; // a handler giving up after cancellation is no failure
           this.#options.onError(new ProtocolError(`The ${method} handler failed; the request was refused`, { method }, { cause: error }));
-          settle({ outcome: "failed", error: `the ${method} handler failed: ${error instanceof Error ? error.message : String(error)}; refused` });
+          settle({ outcome: "failed", error: `the ${method} handler failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}; refused` });
         },
       );
     });

@@ -1,13 +1,32 @@
-import type { ThreadCompactStartResponse, ThreadGoal, ThreadReadResponse, ThreadSetNameResponse } from "../protocol/generated/v2/index.js";
+import type { JsonValue } from "../protocol/generated/serde_json/JsonValue.js";
+import type {
+  SortDirection,
+  ThreadCompactStartResponse,
+  ThreadGoal,
+  ThreadItemEntry,
+  ThreadMetadataUpdateResponse,
+  ThreadReadResponse,
+  ThreadRevertResponse,
+  ThreadSetNameResponse,
+  ThreadSettingsUpdateResponse,
+  ThreadUnsubscribeResponse,
+  Turn,
+  TurnItemsView,
+} from "../protocol/generated/v2/index.js";
 import { GoalClearResponseSchema, GoalGetResponseSchema, GoalSetResponseSchema, ObjectSchema } from "../protocol/schemas.js";
 import type { GoalHandle, GoalResult } from "../goals/goal-handle.js";
 import { checkGoalOptions, checkObjective, type GoalOptions, type SetGoalOptions, setGoalParams } from "../goals/goal-options.js";
 import { goalRequest } from "../goals/start-goal.js";
-import { InvalidArgumentError } from "../errors.js";
+import { checkKnownKeys, checkObject, describe } from "../arguments.js";
+import { CodexError, InvalidArgumentError } from "../errors.js";
+import { type ReviewOptions, reviewParams } from "../turns/review.js";
+import { type PageOptions, pageOptions, pages } from "./history.js";
+import { metadataParams, type RevertOptions, settingsParams, type ThreadMetadata, type ThreadSettings } from "./thread-settings.js";
 import { type Input, toWireInput } from "../turns/inputs.js";
 import type { CallOptions, Session } from "../session.js";
 import type { OutputOf } from "../turns/structured-output.js";
 import type { TurnHandle } from "../turns/turn-handle.js";
+import type { ReviewTarget } from "../protocol/generated/v2/index.js";
 import type { TurnResult } from "../turns/turn-result.js";
 import { type TurnOptions, turnParams } from "../turns/turn-options.js";
 
@@ -26,6 +45,7 @@ export class Thread {
   /** The thread id; pass it to `threadResume` to continue later. */
   readonly id: string;
   readonly #session: Session;
+  #unsubscribed = false;
 
   /** @internal Created by `AsyncCodex`. */
   constructor(session: Session, id: string) {
@@ -53,6 +73,7 @@ export class Thread {
    * ```
    */
   async turn<const O extends TurnOptions = TurnOptions>(input: Input, options?: O): Promise<TurnHandle<OutputOf<O>>> {
+    this.#checkSubscribed();
     const params = { ...turnParams(options ?? {}), threadId: this.id, input: toWireInput(input) };
     return this.#session.startTurn<OutputOf<O>>(params, options);
   }
@@ -145,5 +166,91 @@ export class Thread {
   /** Starts compacting the thread's history (`thread/compact/start`). */
   compact(options: CallOptions = {}): Promise<ThreadCompactStartResponse> {
     return this.#session.request("thread/compact/start", { threadId: this.id }, ObjectSchema, options);
+  }
+
+  /**
+   * Starts a code review (`review/start`) on this thread and returns its handle: iterate it, or
+   * `run()` it for the review text as `finalResponse`. `interrupt()` and `signal` stop it.
+   *
+   * @example
+   * ```ts
+   * const review = await thread.review({ type: "baseBranch", branch: "main" });
+   * const { finalResponse } = await review.run();
+   * ```
+   */
+  async review(target: ReviewTarget, options: ReviewOptions = {}): Promise<TurnHandle<undefined>> {
+    this.#checkSubscribed();
+    return this.#session.startReview(reviewParams(this.id, target, options), options);
+  }
+
+  /**
+   * The thread's turns (`thread/turns/list`), newest first unless `sortDirection: "asc"`, fetched
+   * page by page as the loop asks for them; `break` stops fetching.
+   *
+   * @example
+   * ```ts
+   * for await (const turn of thread.turns({ pageSize: 10 })) {
+   *   if (turn.status === "failed") break;
+   * }
+   * ```
+   */
+  turns(options: PageOptions & { sortDirection?: SortDirection; itemsView?: TurnItemsView } = {}): AsyncIterable<Turn> {
+    const { limit, call } = pageOptions(options, ["sortDirection", "itemsView"]);
+    const { sortDirection, itemsView } = options;
+    return pages<Turn>(this.#session, "thread/turns/list", { threadId: this.id, sortDirection, itemsView }, limit, call);
+  }
+
+  /** The thread's items (`thread/items/list`), oldest first unless `sortDirection: "desc"`, optionally of one turn, page by page. */
+  items(options: PageOptions & { turnId?: string; sortDirection?: SortDirection } = {}): AsyncIterable<ThreadItemEntry> {
+    const { limit, call } = pageOptions(options, ["turnId", "sortDirection"]);
+    const { turnId, sortDirection } = options;
+    if (turnId !== undefined && (typeof turnId !== "string" || turnId === "")) throw new InvalidArgumentError("options.turnId", `must be a non-empty string, got ${describe(turnId)}`);
+    return pages<ThreadItemEntry>(this.#session, "thread/items/list", { threadId: this.id, turnId, sortDirection }, limit, call);
+  }
+
+  /**
+   * Stops this connection's notifications of the thread (`thread/unsubscribe`). The runtime would
+   * then send none of a later turn's notifications here, so this `Thread` refuses `turn()`, `run()`
+   * and `review()` afterwards; `codex.threadResume(id)` subscribes again.
+   */
+  async unsubscribe(options: CallOptions = {}): Promise<ThreadUnsubscribeResponse> {
+    const response = await this.#session.request<ThreadUnsubscribeResponse>("thread/unsubscribe", { threadId: this.id }, ObjectSchema, options);
+    this.#unsubscribed = true;
+    return response;
+  }
+
+  #checkSubscribed(): void {
+    if (this.#unsubscribed) throw new CodexError(`Thread ${this.id} was unsubscribed: its turns would send this connection no notifications; call codex.threadResume("${this.id}") to subscribe again`);
+  }
+
+  /**
+   * Drops `beforeTurnId` and every later turn from the thread's history (`thread/revert`). Files
+   * the turns changed stay as they are.
+   */
+  revert(options: RevertOptions): Promise<ThreadRevertResponse> {
+    checkObject(options, "options");
+    checkKnownKeys(options, ["beforeTurnId", "signal", "trace"], "options");
+    const { beforeTurnId, ...call } = options;
+    if (typeof beforeTurnId !== "string" || beforeTurnId === "") throw new InvalidArgumentError("options.beforeTurnId", `must be a non-empty string, got ${describe(beforeTurnId)}`);
+    return this.#session.request("thread/revert", { threadId: this.id, beforeTurnId }, ObjectSchema, call);
+  }
+
+  /** Changes the thread's stored metadata (`thread/metadata/update`): its project, git info, … */
+  updateMetadata(metadata: ThreadMetadata, options: CallOptions = {}): Promise<ThreadMetadataUpdateResponse> {
+    return this.#session.request("thread/metadata/update", { threadId: this.id, ...metadataParams(metadata) }, ObjectSchema, options);
+  }
+
+  /**
+   * Changes the settings of the thread's later turns without starting one (`thread/settings/update`,
+   * experimental): model, effort, sandbox, approval mode, …
+   */
+  updateSettings(settings: ThreadSettings, options: CallOptions = {}): Promise<ThreadSettingsUpdateResponse> {
+    return this.#session.request("thread/settings/update", { threadId: this.id, ...settingsParams(settings) }, ObjectSchema, options);
+  }
+
+  /** Appends raw Responses API items to the model-visible history (`thread/inject_items`), e.g. context from elsewhere. */
+  async injectItems(items: JsonValue[], options: CallOptions = {}): Promise<void> {
+    if (!Array.isArray(items) || items.length === 0) throw new InvalidArgumentError("items", `must be a non-empty array of Responses API items, got ${describe(items)}`);
+    await this.#session.request("thread/inject_items", { threadId: this.id, items }, ObjectSchema, options);
   }
 }

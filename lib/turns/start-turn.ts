@@ -45,7 +45,7 @@ export async function startTurn<Output>(connection: TurnConnection, session: Ses
   const runningBefore = queue.runningTurns(params.threadId);
   const joined = (turnId: string): boolean => runningBefore.has(turnId) || router.routes(turnId);
   const start = router.beginStart(params.threadId, onApproval);
-  const response = peer.request("turn/start", params).then((result) => validate<TurnStartResponse>(TurnStartResponseSchema, result, "turn/start response"));
+  const response = peer.request("turn/start", params, { trace: options.trace }).then((result) => validate<TurnStartResponse>(TurnStartResponseSchema, result, "turn/start response"));
   let turn: TurnStartResponse["turn"];
   try {
     ({ turn } = await raceAbort(response, signal));

@@ -57,22 +57,36 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
   #usage: ThreadTokenUsage | null = null;
   #completed: TurnCompletedNotification | undefined;
   readonly #outputSchema: OutputSchema | undefined;
+  readonly #interruptTarget: (() => Promise<string | null>) | undefined;
+  readonly #finalResponse: (items: readonly ThreadItem[]) => string | null;
 
   /**
    * @internal Created by `Thread.turn()`.
    * @param options.signal aborting it interrupts the turn and rejects the pending iteration with its reason.
    * @param options.idleTimeoutMs interrupts the turn and rejects with {@link TurnTimeoutError} after this long without a notification.
    * @param options.timeoutMs interrupts the turn and rejects with {@link TurnTimeoutError} after this long in all.
+   * @param options.interruptTarget the turn id `turn/interrupt` must name, when it is not this turn's
+   *   (a review: its reviewer turn), or `null` when there is nothing left to interrupt.
+   * @param options.finalResponse picks {@link TurnResult.finalResponse} from the items. Default: `finalResponse`.
    */
   constructor(
     session: Session,
     threadId: string,
     id: string,
     stream: TurnStream,
-    options: { signal?: AbortSignal | undefined; idleTimeoutMs?: number | undefined; timeoutMs?: number | undefined; outputSchema?: OutputSchema | undefined } = {},
+    options: {
+      signal?: AbortSignal | undefined;
+      idleTimeoutMs?: number | undefined;
+      timeoutMs?: number | undefined;
+      outputSchema?: OutputSchema | undefined;
+      interruptTarget?: (() => Promise<string | null>) | undefined;
+      finalResponse?: ((items: readonly ThreadItem[]) => string | null) | undefined;
+    } = {},
   ) {
     this.#session = session;
     this.#outputSchema = options.outputSchema;
+    this.#interruptTarget = options.interruptTarget;
+    this.#finalResponse = options.finalResponse ?? finalResponse;
     this.threadId = threadId;
     this.id = id;
     this.#stream = stream;
@@ -140,18 +154,24 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
    * after `turn()` returned, when the runtime has not started the turn yet and refuses at first.
    */
   interrupt(options: CallOptions = {}): Promise<TurnInterruptResponse> {
-    return this.#interrupt(this.#stream.activated(), options);
+    return this.#interrupt(this.#stream.activated(), this.#interruptTarget?.(), options);
   }
 
   /** Gives up on the turn: the consumer gets `reason` at once, and the runtime is asked to interrupt. */
   #stop(reason: unknown): void {
     // Asked before the stream is left: afterwards the stream no longer sees the turn's notifications.
     const activated = this.#stream.activated();
+    const target = this.#interruptTarget?.();
     this.#stream.abort(reason);
-    this.#interrupt(activated).catch((error: Error) => this.#session.reportError(error));
+    this.#interrupt(activated, target).catch((error: Error) => this.#session.reportError(error));
   }
 
-  #interrupt(activated: Promise<boolean> | undefined, options: CallOptions = {}): Promise<TurnInterruptResponse> {
+  async #interrupt(activated: Promise<boolean> | undefined, target: Promise<string | null> | undefined, options: CallOptions = {}): Promise<TurnInterruptResponse> {
+    if (target !== undefined) {
+      const turnId = await raceAbort(target, options.signal);
+      if (turnId === null) return {};
+      return this.#session.request("turn/interrupt", { threadId: this.threadId, turnId }, ObjectSchema, options);
+    }
     const send = (): Promise<TurnInterruptResponse> => this.#session.request("turn/interrupt", { threadId: this.threadId, turnId: this.id }, ObjectSchema, options);
     return interruptTurn(send, activated, options.signal);
   }
@@ -199,7 +219,7 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
       startedAt: turn.startedAt ?? null,
       completedAt: turn.completedAt ?? null,
       durationMs: turn.durationMs ?? null,
-      finalResponse: finalResponse(this.#items),
+      finalResponse: this.#finalResponse(this.#items),
       items: this.#items,
       usage: this.#usage,
       output: undefined,

@@ -1,6 +1,6 @@
 import { checkObject, checkStringOptions, describe, withoutUndefined } from "../arguments.js";
 import { InvalidArgumentError } from "../errors.js";
-import type { Personality, ReasoningEffort, ReasoningSummary } from "../protocol/generated/index.js";
+import type { CollaborationMode, Personality, ReasoningEffort, ReasoningSummary } from "../protocol/generated/index.js";
 import { type ApprovalMode, approvalSettings } from "../server-requests/approval-mode.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
 import type { CallOptions } from "../session.js";
@@ -34,6 +34,13 @@ export interface TurnOptions extends CallOptions {
   onApproval?: ApprovalHandler;
   /** Wall-clock limit of this turn, in ms; overrides the client's `turnTimeoutMs`. */
   turnTimeoutMs?: number;
+  /**
+   * Experimental: the collaboration mode for this turn and later ones, e.g. plan mode
+   * (`{ mode: "plan", settings: { model, reasoning_effort: null, developer_instructions: null } }`).
+   * In plan mode the model may ask the user questions: answer them with an
+   * `onServerRequest["item/tool/requestUserInput"]` handler. `codex.collaborationModes()` lists the presets.
+   */
+  collaborationMode?: CollaborationMode;
 }
 
 // The runtime silently ignores a turn/start field it does not know, so unknown options fail here.
@@ -42,7 +49,7 @@ const TURN_STRING_OPTIONS = ["model", "cwd", "effort", "summary", "personality",
 /** Wire params of `turn/start` beyond `threadId` and `input`. */
 export function turnParams(options: TurnOptions): Record<string, unknown> {
   checkObject(options, "options");
-  const { signal: _signal, onApproval, sandbox, approvalMode, outputSchema, turnTimeoutMs, ...rest } = options;
+  const { signal: _signal, trace: _trace, onApproval, sandbox, approvalMode, outputSchema, collaborationMode, turnTimeoutMs, ...rest } = options;
   if (turnTimeoutMs !== undefined && (typeof turnTimeoutMs !== "number" || !(turnTimeoutMs > 0))) {
     throw new InvalidArgumentError("options.turnTimeoutMs", `must be a positive number, got ${describe(turnTimeoutMs)}`);
   }
@@ -54,5 +61,16 @@ export function turnParams(options: TurnOptions): Record<string, unknown> {
     sandboxPolicy: turnSandboxPolicy(sandbox, "options.sandbox"),
     ...approvalSettings(approvalMode, "options.approvalMode"),
     outputSchema: wireSchema,
+    collaborationMode: collaborationMode === undefined ? undefined : checkCollaborationMode(collaborationMode),
   });
+}
+
+/** Checks the shape of a collaboration mode: the runtime rejects a malformed one only as "Invalid request". */
+function checkCollaborationMode(value: unknown): CollaborationMode {
+  checkObject(value, "options.collaborationMode");
+  const { mode, settings } = value;
+  if (mode !== "plan" && mode !== "default") throw new InvalidArgumentError("options.collaborationMode.mode", `must be "plan" or "default", got ${describe(mode)}`);
+  checkObject(settings, "options.collaborationMode.settings");
+  if (typeof settings.model !== "string" || settings.model === "") throw new InvalidArgumentError("options.collaborationMode.settings.model", `must be a non-empty string, got ${describe(settings.model)}`);
+  return value as CollaborationMode;
 }

@@ -10,6 +10,11 @@ export interface TurnSink {
   fail(error: unknown): void;
   /** Decides this turn's approval requests instead of the client-wide handler. */
   readonly onApproval?: ApprovalHandler | undefined;
+  /**
+   * Also receives the `turn/started` of child turns whose `rootTurnId` is this turn: a review's
+   * `turn/started` carries the reviewer's own turn id, and only `rootTurnId` names the review.
+   */
+  readonly childTurns?: boolean | undefined;
 }
 
 /** A `turn/start` that was sent and not yet answered. */
@@ -39,6 +44,7 @@ export class TurnRouter {
   readonly #starts = new Map<string, Set<PendingStart>>();
   readonly #early = new Map<string, { threadId: string; notifications: Notification[] }>();
   readonly #activation = new Map<string, Array<(active: boolean) => void>>();
+  readonly #childWaiters = new Map<string, Array<(childTurnId: string | null) => void>>();
   readonly #unclaimed: (notification: Notification) => void;
 
   /** @param unclaimed receives every notification that belongs to no registered turn. */
@@ -46,13 +52,13 @@ export class TurnRouter {
     this.#unclaimed = unclaimed;
   }
 
-  /** Routing entries currently held (turns, claimed threads, starts in flight, held-back turns, interrupts waiting for a turn's next notification); 0 when idle. */
+  /** Routing entries currently held (turns, claimed threads, starts in flight, held-back turns, interrupts waiting for a turn's next notification, waits for a child turn); 0 when idle. */
   get size(): number {
-    return this.#turns.size + this.#threads.size + this.#starts.size + this.#early.size + this.#activation.size;
+    return this.#turns.size + this.#threads.size + this.#starts.size + this.#early.size + this.#activation.size + this.#childWaiters.size;
   }
 
   dispatch(notification: Notification): void {
-    const turnId = notificationTurnId(notification.params);
+    const turnId = this.#routeOf(notification);
     const threadId = notificationThreadId(notification.params);
     if (turnId !== undefined) {
       this.#settleActivation(turnId, notification.method);
@@ -107,7 +113,10 @@ export class TurnRouter {
     this.#early.delete(turnId);
     const completed = held?.notifications.some((notification) => notification.method === "turn/completed") ?? false;
     if (!completed) this.#turns.set(turnId, sink);
-    for (const notification of held?.notifications ?? []) sink.push(notification);
+    for (const notification of held?.notifications ?? []) {
+      if (!sink.childTurns && notificationTurnId(notification.params) !== turnId) this.#unclaimed(notification);
+      else sink.push(notification);
+    }
     this.endStart(start);
   }
 
@@ -167,6 +176,19 @@ export class TurnRouter {
     sink?.fail(error);
   }
 
+  /**
+   * Resolves with the id of the next child turn started under `rootTurnId` (a review's reviewer
+   * turn, the one `turn/interrupt` must name), or `null` once the root turn completes or the
+   * connection dies. Keeps watching after the root's consumer left.
+   */
+  whenChildTurnStarted(rootTurnId: string): Promise<string | null> {
+    return new Promise((resolve) => {
+      const waiters = this.#childWaiters.get(rootTurnId) ?? [];
+      waiters.push(resolve);
+      this.#childWaiters.set(rootTurnId, waiters);
+    });
+  }
+
   /** Stops routing a turn whose consumer left early. */
   unregister(turnId: string, sink: TurnSink): void {
     if (this.#turns.get(turnId) === sink) this.#turns.delete(turnId);
@@ -183,6 +205,35 @@ export class TurnRouter {
     const waiters = [...this.#activation.values()].flat();
     this.#activation.clear();
     for (const resolve of waiters) resolve(false);
+    const childWaiters = [...this.#childWaiters.values()].flat();
+    this.#childWaiters.clear();
+    for (const resolve of childWaiters) resolve(null);
+  }
+
+  /**
+   * The turn a notification goes to: its own, except a child turn's `turn/started` (see
+   * {@link TurnSink.childTurns}), which goes to its root turn when that one takes child turns, or is
+   * held under the root while a start is in flight on the thread (the start answer names the root).
+   */
+  #routeOf(notification: Notification): string | undefined {
+    const turnId = notificationTurnId(notification.params);
+    if (notification.method === "turn/completed" && turnId !== undefined) this.#settleChild(turnId, null);
+    if (notification.method !== "turn/started" || turnId === undefined) return turnId;
+    const root = notification.params.turn.rootTurnId;
+    if (typeof root !== "string" || root === turnId) return turnId;
+    this.#settleChild(root, turnId);
+    if (this.#turns.has(turnId)) return turnId;
+    const rootSink = this.#turns.get(root);
+    if (rootSink) return rootSink.childTurns ? root : turnId;
+    const threadId = notificationThreadId(notification.params);
+    return threadId !== undefined && this.#starts.has(threadId) ? root : turnId;
+  }
+
+  #settleChild(rootTurnId: string, childTurnId: string | null): void {
+    const waiters = this.#childWaiters.get(rootTurnId);
+    if (!waiters) return;
+    this.#childWaiters.delete(rootTurnId);
+    for (const resolve of waiters) resolve(childTurnId);
   }
 
   #settleActivation(turnId: string, method: string): void {

@@ -34,12 +34,16 @@ export interface BenchEnvironment extends AsyncDisposable {
 
 const MODEL_SERVER = fileURLToPath(new URL("./model-server.ts", import.meta.url));
 
-/** Starts a fresh fake model process and writes a fresh offline `CODEX_HOME` for it. */
-export async function createBenchEnvironment(): Promise<BenchEnvironment> {
+/**
+ * Starts a fresh fake model process and writes a fresh offline `CODEX_HOME` for it.
+ *
+ * @param options.replyDeltas answer every turn with this many deltas instead of the short reply.
+ */
+export async function createBenchEnvironment(options: { replyDeltas?: number } = {}): Promise<BenchEnvironment> {
   const root = await realpath(await mkdtemp(join(tmpdir(), "codex-app-sdk-bench-")));
   const codexHome = join(root, "home");
   const workdir = join(root, "work");
-  const model = await startModelProcess();
+  const model = await startModelProcess(options.replyDeltas);
   const close = async (): Promise<void> => {
     model.child.stdin?.end();
     if (model.child.exitCode === null && model.child.signalCode === null) await once(model.child, "exit");
@@ -64,10 +68,11 @@ export function runtimeVersion(): string {
   return output.trim().split(" ").at(-1) ?? output.trim();
 }
 
-async function startModelProcess(): Promise<{ child: ChildProcess; baseUrl: string }> {
+async function startModelProcess(replyDeltas = 0): Promise<{ child: ChildProcess; baseUrl: string }> {
   // Resolved here so the child finds tsx whatever the current directory is.
   const tsx = import.meta.resolve("tsx");
-  const child = spawn(process.execPath, ["--import", tsx, MODEL_SERVER], { stdio: ["pipe", "pipe", "inherit"] });
+  const env = { ...process.env, BENCH_REPLY_DELTAS: String(replyDeltas) };
+  const child = spawn(process.execPath, ["--import", tsx, MODEL_SERVER], { stdio: ["pipe", "pipe", "inherit"], env });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const onExit = (): void => reject(new Error("the fake model process exited before it was ready"));

@@ -13,8 +13,11 @@ import { FakeModel } from "../../lib/testing/index.js";
 
 /** A fixed short answer, streamed as four deltas, so every turn costs the runtime the same. */
 const REPLY_TEXT = "Hello from the benchmark model.";
+/** `BENCH_REPLY_DELTAS=n`: answer with one word per delta, n deltas (the opt-out benchmark's chatty turn). */
+const deltas = Number(process.env.BENCH_REPLY_DELTAS ?? 0);
+const chatty = Array.from({ length: deltas }, (_, index) => `w${index % 10} `);
 
-const model = await FakeModel.start({ defaultReply: { type: "text", text: REPLY_TEXT } });
+const model = await FakeModel.start({ defaultReply: deltas > 0 ? { type: "text", text: chatty.join(""), deltas: chatty } : { type: "text", text: REPLY_TEXT } });
 process.stdout.write(`${model.baseUrl}\n`);
 process.stdin.resume();
 process.stdin.on("end", () => {

@@ -17,6 +17,7 @@ export const ROW_IDS = [
   "memoryHeapGrowth",
   "memoryRssGrowth",
   "memoryHeapSecondHalf",
+  "optOutClientCpu",
   "officialSdk",
 ] as const;
 

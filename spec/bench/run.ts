@@ -23,12 +23,13 @@ import { benchConcurrency } from "./concurrency.js";
 import { type BenchEnvironment, createBenchEnvironment, runtimeVersion } from "./environment.js";
 import { benchMemory } from "./memory.js";
 import { benchOfficialSdk, OFFICIAL_SDK_VERSION } from "./official-sdk.js";
+import { benchOptOut } from "./opt-out.js";
 import { describeMachine, formatTable, type Report, type Row, row, skippedRow } from "./report.js";
 import { benchStreaming } from "./streaming.js";
 import { benchWarmTurn } from "./warm-turn.js";
 
 /** The benchmarks, in the order they run. */
-const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "officialSdk"] as const;
+const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "optOut", "officialSdk"] as const;
 type BenchmarkId = (typeof BENCHMARKS)[number];
 
 const SIZES = {
@@ -38,6 +39,7 @@ const SIZES = {
     streaming: { notifications: 200_000, turns: 16, rounds: 5 },
     concurrency: { threads: 16, turnsPerThread: 5, rounds: 8 },
     memory: { turns: 1000, turnsPerThread: 100, samples: 10 },
+    optOut: { deltas: 20_000, turns: 9 },
     officialTurns: 20,
   },
   quick: {
@@ -46,6 +48,7 @@ const SIZES = {
     streaming: { notifications: 2000, turns: 16, rounds: 1 },
     concurrency: { threads: 2, turnsPerThread: 1, rounds: 1 },
     memory: { turns: 20, turnsPerThread: 10, samples: 4 },
+    optOut: { deltas: 200, turns: 1 },
     officialTurns: 0,
   },
 };
@@ -140,6 +143,20 @@ async function main(): Promise<void> {
     }));
   }));
 
+  await run("optOut", () => withEnvironment(async (env) => {
+    const result = await benchOptOut(env, sizes.optOut.deltas, sizes.optOut.turns);
+    details.optOut = result;
+    notes.push(
+      `Opt-out of item/agentMessage/delta, one ${result.deltas.toLocaleString("en-US")}-delta turn: wall ${result.wallMs.optOut.toFixed(0)} ms vs ${result.wallMs.baseline.toFixed(0)} ms; ` +
+        `bytes from the runtime ${(result.bytes.optOut / MB).toFixed(2)} MB vs ${(result.bytes.baseline / MB).toFixed(2)} MB.`,
+    );
+    rows.push(row({
+      id: "optOutClientCpu", name: `7. Opt-out of deltas: client CPU per ${result.deltas.toLocaleString("en-US")}-delta turn`, unit: "ms",
+      sdk: result.clientCpuMs.optOut, baseline: result.clientCpuMs.baseline, baselineName: "deltas delivered", ratio: result.clientCpuMs.optOut / result.clientCpuMs.baseline,
+      target: { on: "ratio", op: "<=", value: 0.25, text: "≤ 0.25×" },
+    }));
+  }, { replyDeltas: sizes.optOut.deltas }));
+
   const officialName = `6. vs @openai/codex-sdk ${OFFICIAL_SDK_VERSION}: per turn, official ÷ ours`;
   const officialTarget = { on: "ratio" as const, op: ">=" as const, value: 3, text: "≥ 3× faster" };
   if (sizes.officialTurns === 0) {
@@ -167,8 +184,8 @@ async function main(): Promise<void> {
 }
 
 /** Runs `fn` with a fresh fake model process and `CODEX_HOME`, removed afterwards. */
-async function withEnvironment(fn: (env: BenchEnvironment) => Promise<void>): Promise<void> {
-  await using env = await createBenchEnvironment();
+async function withEnvironment(fn: (env: BenchEnvironment) => Promise<void>, options: { replyDeltas?: number } = {}): Promise<void> {
+  await using env = await createBenchEnvironment(options);
   await fn(env);
 }
 
