@@ -159,8 +159,8 @@ export function isRetryableError(error: unknown): boolean {
 export interface TransportClosedDetails {
   /** The runtime's exit code, or `null` when it was killed by a signal or has not exited. */
   exitCode: number | null;
-  /** The signal that killed the runtime, if any. */
-  signal: NodeJS.Signals | null;
+  /** The signal that killed the runtime, if any, e.g. `"SIGKILL"`. */
+  signal: string | null;
   /** The last lines the runtime wrote to stderr (secrets redacted), for diagnosis. */
   stderrTail: string;
   /** Why the connection closed, in words. */
@@ -174,7 +174,7 @@ export class TransportClosedError extends CodexError {
   /** The runtime's exit code, or `null` when it was killed by a signal or has not exited. */
   readonly exitCode: number | null;
   /** The signal that killed the runtime, if any. */
-  readonly signal: NodeJS.Signals | null;
+  readonly signal: string | null;
   /** The last lines the runtime wrote to stderr (secrets redacted), for diagnosis. */
   readonly stderrTail: string;
 

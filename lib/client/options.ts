@@ -22,8 +22,24 @@ export interface AsyncCodexOptions {
    * here: they would be visible in the process list. Default: none.
    */
   config?: Record<string, unknown>;
-  /** Environment variables for the runtime, merged over `process.env`. Default: `process.env` as is. */
+  /**
+   * Environment variables for the runtime, merged over `process.env` (or, with `inheritEnv: false`,
+   * the runtime's whole environment). A variable set to `undefined` is left out. Default: `process.env` as is.
+   */
   env?: Record<string, string | undefined>;
+  /**
+   * Whether the runtime inherits this process's environment. `false` starts it with only `env`
+   * (plus `CODEX_HOME` from `codexHome`, and the `PATH` entry for the tools shipped with the binary),
+   * like the official SDK's `env`: nothing of the host's environment (API keys, tokens) reaches the
+   * runtime unless passed. The runtime then needs what it reads passed explicitly, e.g. `HOME`
+   * when `codexHome` is not set. Default: `true`.
+   *
+   * @example
+   * ```ts
+   * const codex = new AsyncCodex({ inheritEnv: false, env: { HOME: "/home/agent", PATH: "/usr/bin:/bin" } });
+   * ```
+   */
+  inheritEnv?: boolean;
   /** Working directory of the runtime process. Default: the current directory. */
   cwd?: string;
   /** The runtime's `CODEX_HOME` (config, auth, sessions). Default: the runtime's own default, `~/.codex`. */
@@ -109,6 +125,7 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
   if (options.turnIdleTimeoutMs !== undefined) positive(options.turnIdleTimeoutMs, "options.turnIdleTimeoutMs");
   if (options.turnTimeoutMs !== undefined) positive(options.turnTimeoutMs, "options.turnTimeoutMs");
   if (options.maxLineLength !== undefined) positive(options.maxLineLength, "options.maxLineLength");
+  if (options.inheritEnv !== undefined && typeof options.inheritEnv !== "boolean") throw new InvalidArgumentError("options.inheritEnv", `must be a boolean, got ${describe(options.inheritEnv)}`);
   if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);
   for (const [method, handler] of Object.entries(onServerRequest)) {
     if (typeof handler !== "function") throw new InvalidArgumentError(`options.onServerRequest["${method}"]`, `must be a function, got ${describe(handler)}`);
@@ -120,7 +137,7 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
     transport: localRuntime({
       codexBin: options.codexBin,
       configArgs: configOverrideArgs(options.config, "options.config"),
-      env: { ...process.env, ...options.env, ...(codexHome === undefined ? {} : { CODEX_HOME: codexHome }) },
+      env: { ...(options.inheritEnv === false ? {} : process.env), ...options.env, ...(codexHome === undefined ? {} : { CODEX_HOME: codexHome }) },
       cwd: options.cwd,
       maxLineLength: options.maxLineLength,
     }),

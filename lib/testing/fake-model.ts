@@ -7,7 +7,7 @@
  */
 
 import { STATUS_CODES, createServer } from "node:http";
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -143,8 +143,8 @@ export interface RecordedRequest {
   method: string;
   /** The request target as sent, e.g. `"/v1/responses"` (with the query string, if any). */
   path: string;
-  /** The request headers, with lower-case names. */
-  headers: IncomingHttpHeaders;
+  /** The request headers, with lower-case names (as Node's `IncomingHttpHeaders`, spelled out so the types need no `@types/node`). */
+  headers: Record<string, string | string[] | undefined>;
   /** The body parsed as JSON; the raw text when it is not JSON; `undefined` when empty. */
   body: unknown;
 }

@@ -23,8 +23,8 @@ export interface LocalRuntimeOptions {
   codexBin: string | undefined;
   /** `-c key=value` arguments placed before `app-server`. */
   configArgs: readonly string[];
-  /** The runtime's complete environment. */
-  env: NodeJS.ProcessEnv;
+  /** The runtime's complete environment (variables set to `undefined` are left out). */
+  env: Record<string, string | undefined>;
   /** Working directory of the runtime process. */
   cwd: string | undefined;
   /** Longest accepted line, in characters. */
