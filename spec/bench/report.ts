@@ -19,6 +19,11 @@ export const ROW_IDS = [
   "memoryHeapSecondHalf",
   "optOutClientCpu",
   "officialSdk",
+  "freshProcess",
+  "import",
+  "concurrentStarts1",
+  "concurrentStarts16",
+  "concurrentStarts64",
 ] as const;
 
 /** How a row is judged against its target. */

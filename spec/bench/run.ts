@@ -20,7 +20,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchColdStart } from "./cold-start.js";
 import { benchConcurrency } from "./concurrency.js";
+import { benchConcurrentStarts } from "./concurrent-starts.js";
 import { type BenchEnvironment, createBenchEnvironment, runtimeVersion } from "./environment.js";
+import { type BenchBuild, benchFreshProcess, benchImport, buildForBench } from "./fresh-process.js";
 import { benchMemory } from "./memory.js";
 import { benchOfficialSdk, OFFICIAL_SDK_VERSION } from "./official-sdk.js";
 import { benchOptOut } from "./opt-out.js";
@@ -29,8 +31,11 @@ import { benchStreaming } from "./streaming.js";
 import { benchWarmTurn } from "./warm-turn.js";
 
 /** The benchmarks, in the order they run. */
-const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "optOut", "officialSdk"] as const;
+const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "officialSdk", "optOut", "freshProcess", "import", "concurrentStarts"] as const;
 type BenchmarkId = (typeof BENCHMARKS)[number];
+
+/** How many `threadStart()` calls the concurrent-starts rows make at once (their row ids name these). */
+const CONCURRENT_STARTS = [1, 16, 64];
 
 const SIZES = {
   full: {
@@ -41,6 +46,9 @@ const SIZES = {
     memory: { turns: 1000, turnsPerThread: 100, samples: 10 },
     optOut: { deltas: 20_000, turns: 9 },
     officialTurns: 20,
+    freshProcesses: 20,
+    imports: 30,
+    concurrentStarts: { counts: CONCURRENT_STARTS, rounds: 10 },
   },
   quick: {
     coldStarts: 2,
@@ -50,6 +58,10 @@ const SIZES = {
     memory: { turns: 20, turnsPerThread: 10, samples: 4 },
     optOut: { deltas: 200, turns: 1 },
     officialTurns: 0,
+    freshProcesses: 2,
+    imports: 2,
+    // Row ids name the full sizes; quick runs keep them with fewer starts (64 take seconds on the runtime).
+    concurrentStarts: { counts: [1, 4, 8], rounds: 1 },
   },
 };
 
@@ -171,6 +183,43 @@ async function main(): Promise<void> {
       }));
     }));
   }
+
+  let build: BenchBuild | undefined;
+  const published = async (): Promise<BenchBuild> => (build ??= await buildForBench());
+
+  await run("freshProcess", () => withEnvironment(async (env) => {
+    const result = await benchFreshProcess(env, await published(), sizes.freshProcesses);
+    details.freshProcess = result;
+    rows.push(row({
+      id: "freshProcess", name: "8. Fresh process: node → import → first models()", unit: "ms",
+      sdk: result.sdk.median, baseline: result.raw.median, baselineName: "raw driver, fresh process", ratio: result.ratio,
+      target: { on: "ratio", op: "<=", value: 1.15, text: "≤ 1.15×" },
+    }));
+  }));
+
+  await run("import", async () => {
+    const result = await benchImport(await published(), sizes.imports);
+    details.import = result;
+    rows.push(row({
+      id: "import", name: "9. Import of the published build, fresh process", unit: "ms",
+      sdk: result.sdk.median, baseline: result.raw.median, baselineName: "empty module", ratio: null,
+      target: { on: "sdk", op: "<=", value: 20, text: "≤ 20 ms" },
+    }));
+  });
+
+  await run("concurrentStarts", () => withEnvironment(async (env) => {
+    const results = [];
+    for (const [index, n] of sizes.concurrentStarts.counts.entries()) {
+      const result = await benchConcurrentStarts(env, n, sizes.concurrentStarts.rounds);
+      results.push(result);
+      rows.push(row({
+        id: `concurrentStarts${CONCURRENT_STARTS[index]}`, name: `10. Concurrent starts: ${n} threadStart() at once`, unit: "ms",
+        sdk: result.sdk.median, baseline: result.raw.median, baselineName: "raw driver", ratio: result.ratio,
+        target: { on: "ratio", op: "<=", value: 1.1, text: "≤ 1.10×" },
+      }));
+    }
+    details.concurrentStarts = results;
+  }));
 
   const report: Report = { generatedAt: new Date().toISOString(), mode, machine: describeMachine(runtimeVersion()), rows, notes, details };
   process.stdout.write(`${formatTable(report)}\n`);
