@@ -1,7 +1,7 @@
 import { checkKnownKeys, checkObject, describe } from "../arguments.js";
 import { InvalidArgumentError } from "../errors.js";
-import type { ClientRequest } from "../protocol/generated/ClientRequest.js";
-import { type ClientResponses, EXPERIMENTAL_CLIENT_METHODS } from "../protocol/generated/ClientMethods.js";
+import type { ClientRequest } from "../protocol/generated/index.js";
+import { type ClientResponses, EXPERIMENTAL_CLIENT_METHODS } from "../protocol/client-methods.js";
 import type { CallOptions } from "../session.js";
 
 /** A method `codex.request()` can call: every client request of the pinned runtime except the `initialize` handshake. */
