@@ -13,6 +13,7 @@
  * │   └── ServerBusyError          -32001, or "server_overloaded" in data: retry later
  * │       └── RetryLimitExceededError
  * ├── TransportClosedError         the runtime exited or the connection closed
+ * ├── AuthenticationError          a remote runtime refused the connection's credentials (401/403)
  * ├── RequestTimeoutError          no answer within requestTimeoutMs
  * ├── TurnTimeoutError             a turn passed turnIdleTimeoutMs or turnTimeoutMs and was interrupted
  * ├── ThreadBusyError              turn/start joined a turn this client did not start for that call
@@ -185,6 +186,29 @@ export class TransportClosedError extends CodexError {
     this.exitCode = details.exitCode;
     this.signal = details.signal;
     this.stderrTail = details.stderrTail;
+  }
+}
+
+/**
+ * A remote runtime refused the WebSocket upgrade: HTTP 401 (no, a wrong, or an expired token or
+ * JWT) or 403 (the runtime refuses any `Origin` header; the SDK sends none, so something between
+ * added one). Names the URL and what the runtime said, never the token or secret. Not retried.
+ */
+export class AuthenticationError extends CodexError {
+  /** Always `"AuthenticationError"`. */
+  override name = "AuthenticationError";
+  /** The runtime's URL, without credentials. */
+  readonly url: string;
+  /** The HTTP status of the refusal: 401 or 403. */
+  readonly status: number;
+  /** The runtime's reason, e.g. `"invalid websocket bearer token"` (empty for a 403). */
+  readonly runtimeMessage: string;
+  constructor(url: string, status: number, runtimeMessage: string) {
+    const hint = status === 403 ? " (the runtime refuses any Origin header: is a proxy adding one?)" : "";
+    super(`The runtime at ${url} refused the connection: HTTP ${status}${runtimeMessage ? ` "${runtimeMessage}"` : ""}${hint}`);
+    this.url = url;
+    this.status = status;
+    this.runtimeMessage = runtimeMessage;
   }
 }
 

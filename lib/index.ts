@@ -16,7 +16,6 @@
  * @module
  */
 export { AsyncCodex } from "./client/async-codex.js";
-export type { AsyncCodexOptions } from "./client/options.js";
 export type { ClientMethod, ClientParams, ClientResult, RequestArguments, RequestOptions } from "./client/request.js";
 export type { ChatgptAuthTokens } from "./client/login.js";
 export type { MessageLogEntry, MessageLogger } from "./rpc/message-log.js";
@@ -25,6 +24,13 @@ export type { PageOptions } from "./threads/history.js";
 export type { RevertOptions, ThreadMetadata, ThreadSettings } from "./threads/thread-settings.js";
 export type { ReviewOptions } from "./turns/review.js";
 export { VERSION } from "./version.js";
+export { type AsyncCodexOptions, transportFor } from "./client/options.js";
+export type { ErrorReporter, Transport } from "./transport/transport.js";
+export type { TransportContext, TransportFactory } from "./transport/local-runtime.js";
+export type { ReconnectOptions, RemoteRuntimeOptions } from "./transport/remote-runtime.js";
+export type { JwtAuthOptions } from "./transport/bearer-token.js";
+export { type RuntimeServerOptions, startRuntimeServer } from "./client/runtime-server.js";
+export type { RuntimeServer } from "./transport/runtime-server.js";
 export { ApprovalMode } from "./server-requests/approval-mode.js";
 export type { ApprovalContext, ApprovalDecision, ApprovalHandler, ApprovalRequest } from "./server-requests/approvals.js";
 export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from "./client/login.js";
@@ -53,6 +59,7 @@ export { TurnFailedError, type TurnResult } from "./turns/turn-result.js";
 export type { ThreadOptions } from "./threads/thread-options.js";
 export type { TurnOptions } from "./turns/turn-options.js";
 export {
+  AuthenticationError,
   CodexError,
   type CodexErrorOptions,
   CodexNotFoundError,
@@ -76,6 +83,8 @@ export {
   type TurnTimeoutLimit,
 } from "./errors.js";
 export type {
+  ConnectionDroppedEvent,
+  ConnectionResumedEvent,
   Notification,
   NotificationMethod,
   ServerRequestAnsweredEvent,

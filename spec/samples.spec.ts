@@ -73,6 +73,12 @@ const EXPECTED: Record<string, RegExp[]> = {
   ],
   review: [/^review completed:\nadd\(\) is broken\.\n\nReview comment:\n\n- \[P1\] add\(\) subtracts — calc\.py:2-2\n {2}add returns a - b instead of a \+ b$/m, /^second review ended: interrupted$/m],
   "plan-mode": [/^modes: Plan, Default$/m, /^Codex asks: Refactor only the parser, or the whole module\? → Parser only \(Recommended\)$/m, /^Plan: 1\. split the parser 2\. add tests\.$/m],
+  "remote-runtime": [
+    /^server listens on ws:\/\/127\.0\.0\.1:<port>, token set$/m,
+    /^client 1: echo: Remember the word kumquat\.$/m,
+    /^client 2, same thread: echo: Which word\?$/m,
+    /^wrong token: AuthenticationError \(HTTP 401: invalid websocket bearer token\)$/m,
+  ],
   "kitchen-sink": [
     /^\(fake model\) model gpt-\S+, effort low, summary concise, service tier standard, format json_schema$/m,
     /^status: completed$/m,

@@ -3,7 +3,7 @@ import type { InitializeResponse } from "../protocol/generated/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { InitializeResponseSchema, validate } from "../protocol/schemas.js";
 import { type MessageLogger, withMessageLog } from "../rpc/message-log.js";
-import { RpcPeer } from "../rpc/peer.js";
+import { type RpcChannel, RpcPeer } from "../rpc/peer.js";
 import type { TransportFactory } from "../transport/local-runtime.js";
 import type { DroppedMessage } from "../transport/transport.js";
 import { readMessageHead } from "../protocol/message-head.js";
@@ -16,6 +16,7 @@ import { TurnRouter } from "../turns/turn-router.js";
 import type { ThreadTools } from "../tools/thread-tools.js";
 import { ToolCalls } from "../tools/tool-calls.js";
 import { VERSION } from "../version.js";
+import { ResumingChannel } from "./reconnect.js";
 
 /** Who the SDK says it is in `initialize`. */
 export interface ClientInfo {
@@ -47,6 +48,8 @@ export interface CodexMetadata {
 export interface ConnectionSettings {
   /** Makes the transport to the runtime; the connection never knows how the runtime is reached. */
   transport: TransportFactory;
+  /** Reconnect and resume within this many ms when the connection drops; `undefined`: don't. */
+  reconnectTimeoutMs: number | undefined;
   clientInfo: ClientInfo;
   experimentalApi: boolean;
   requestTimeoutMs: number;
@@ -64,9 +67,9 @@ export interface ConnectionSettings {
   logger: MessageLogger | undefined;
 }
 
-/** One running runtime: the process, the JSON-RPC peer over it, its turn routing and its per-thread turn queue. */
+/** One running runtime: the JSON-RPC channel to it, its turn routing and its per-thread turn queue. */
 export interface Connection {
-  readonly peer: RpcPeer;
+  readonly peer: RpcChannel;
   readonly router: TurnRouter;
   readonly queue: TurnQueue;
   readonly metadata: CodexMetadata;
@@ -80,8 +83,9 @@ export const DEFAULT_CLIENT_INFO: ClientInfo = { name: "codex_app_sdk", title: "
 /**
  * Opens a transport to the runtime and runs the `initialize` handshake. On any failure the
  * transport is closed before the error propagates, so a failed start leaves nothing running.
+ * With `reconnectTimeoutMs`, a dropped connection is reopened and resumed (see {@link ResumingChannel}).
  *
- * @param onClose called once if the runtime exits or the connection closes later.
+ * @param onClose called once if the runtime exits or the connection closes later (for good).
  * @param signal aborting it gives up the start: the handshake stops waiting and the process is
  *   closed at once, instead of after `requestTimeoutMs` (a runtime that never answers `initialize`).
  */
@@ -90,15 +94,15 @@ export async function openConnection(
   onClose: (connection: Connection, error: TransportClosedError) => void,
   signal?: AbortSignal,
 ): Promise<Connection> {
-  const opened = settings.transport({ onError: settings.onError, onDropped: (message) => endWhatWaitedFor(message) });
-  const transport = settings.logger ? withMessageLog(opened, settings.logger, (error) => settings.onError(new ProtocolError("The logger threw; the message went on", {}, { cause: error }))) : opened;
   let connection: Connection | undefined;
+  let resuming: ResumingChannel | undefined;
   const router = new TurnRouter(settings.onNotification);
   const queue = new TurnQueue();
   const toolCalls = new ToolCalls({
     threads: settings.threadTools,
     approvalHandler: (threadId, turnId) => router.approvalHandlerFor(threadId, turnId) ?? settings.onApproval,
-    interrupt: (threadId, turnId) => peer.request("turn/interrupt", { threadId, turnId }),
+    // Tool calls arrive only once the connection is open.
+    interrupt: (threadId, turnId) => (connection as Connection).peer.request("turn/interrupt", { threadId, turnId }),
     onError: settings.onError,
   });
   const serverRequests = new ServerRequestDispatcher({
@@ -110,25 +114,27 @@ export async function openConnection(
     onError: settings.onError,
     toolCalls,
   });
-  const peer = new RpcPeer(transport, {
-    requestTimeoutMs: settings.requestTimeoutMs,
-    maxInFlightRequests: settings.maxInFlightRequests,
-    onNotification: (notification) => {
-      queue.observe(notification as Notification);
-      serverRequests.observe(notification as Notification);
-      router.dispatch(notification as Notification);
-    },
-    onError: settings.onError,
-    onClose: (error) => {
-      serverRequests.close(error);
-      router.failAll(error);
-      queue.closeAll();
-      if (connection) onClose(connection, error);
-    },
-  });
-  serverRequests.attach(peer);
+  const closeForGood = (error: TransportClosedError): void => {
+    serverRequests.close(error);
+    router.failAll(error);
+    queue.closeAll();
+    if (connection) onClose(connection, error);
+  };
+  const deliver = (notification: Notification): void => {
+    resuming?.observe(notification);
+    queue.observe(notification);
+    serverRequests.observe(notification);
+    router.dispatch(notification);
+  };
+  const links: LinkOpener = (onDrop, linkSignal) =>
+    openLink(settings, {
+      onNotification: deliver,
+      attach: (peer) => serverRequests.attach(peer),
+      onDropped: (peer, message) => endWhatWaitedFor(peer, message),
+      onClose: onDrop,
+    }, linkSignal);
   /** A dropped message must not leave a waiter hanging: the request or turn it names ends with a ProtocolError. */
-  const endWhatWaitedFor = ({ head, limit }: DroppedMessage): void => {
+  const endWhatWaitedFor = (peer: RpcPeer, { head, limit }: DroppedMessage): void => {
     const { responseId, method, threadId, turnId } = readMessageHead(head);
     const why = `was longer than maxLineLength (${limit}) and was dropped`;
     if (responseId !== undefined) {
@@ -138,6 +144,51 @@ export async function openConnection(
       if (method === "turn/completed" && threadId !== undefined) queue.turnEnded(threadId, turnId);
     }
   };
+  const { reconnectTimeoutMs } = settings;
+  if (reconnectTimeoutMs === undefined) {
+    const link = await links(closeForGood, signal);
+    connection = { peer: link.peer, router, queue, metadata: link.metadata, pid: link.pid };
+    return connection;
+  }
+  resuming = await ResumingChannel.open({ links, router, deliver, timeoutMs: reconnectTimeoutMs, onClose: closeForGood, onError: settings.onError }, signal);
+  connection = { peer: resuming, router, queue, metadata: resuming.metadata, pid: resuming.pid };
+  return connection;
+}
+
+/** One transport to the runtime with its peer, initialized. */
+export interface Link {
+  readonly peer: RpcPeer;
+  readonly metadata: CodexMetadata;
+  readonly pid: number | undefined;
+}
+
+/** Opens a fresh {@link Link}; `onDrop` is called once when it closes. */
+export type LinkOpener = (onDrop: (error: TransportClosedError) => void, signal?: AbortSignal) => Promise<Link>;
+
+/** Makes a transport, attaches the server-request handlers, and runs `initialize` / `initialized` on it. */
+async function openLink(
+  settings: ConnectionSettings,
+  wiring: {
+    onNotification(notification: Notification): void;
+    attach(peer: RpcPeer): void;
+    onDropped(peer: RpcPeer, message: DroppedMessage): void;
+    onClose(error: TransportClosedError): void;
+  },
+  signal: AbortSignal | undefined,
+): Promise<Link> {
+  const made = settings.transport({ onError: settings.onError, onDropped: (message) => wiring.onDropped(peer, message) });
+  const transport = settings.logger ? withMessageLog(made, settings.logger, (error) => settings.onError(new ProtocolError("The logger threw; the message went on", {}, { cause: error }))) : made;
+  let opened = false;
+  const peer = new RpcPeer(transport, {
+    requestTimeoutMs: settings.requestTimeoutMs,
+    maxInFlightRequests: settings.maxInFlightRequests,
+    onNotification: (notification) => wiring.onNotification(notification as Notification),
+    onError: settings.onError,
+    onClose: (error) => {
+      if (opened) wiring.onClose(error);
+    },
+  });
+  wiring.attach(peer);
   try {
     await peer.start();
     signal?.throwIfAborted();
@@ -145,8 +196,8 @@ export async function openConnection(
     const params = { clientInfo: settings.clientInfo, capabilities: { experimentalApi: settings.experimentalApi, ...optOut } };
     const response = validate<InitializeResponse>(InitializeResponseSchema, await peer.request("initialize", params, { signal }), "initialize response");
     peer.notify("initialized");
-    connection = { peer, router, queue, metadata: toMetadata(response), pid: transport.pid };
-    return connection;
+    opened = true;
+    return { peer, metadata: toMetadata(response), pid: transport.pid };
   } catch (error) {
     await peer.close();
     throw error;

@@ -1,7 +1,8 @@
 import type { CodexError } from "../errors.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
-import { localRuntime } from "../transport/local-runtime.js";
+import { localRuntime, type TransportFactory } from "../transport/local-runtime.js";
+import { remoteRuntime, type RemoteRuntimeOptions } from "../transport/remote-runtime.js";
 import { configOverrideArgs } from "./config-overrides.js";
 import { type ClientInfo, type ConnectionSettings, DEFAULT_CLIENT_INFO } from "./connection.js";
 import { describe } from "../arguments.js";
@@ -104,10 +105,24 @@ export interface AsyncCodexOptions {
    * runtime stays signed in with the old tokens until they fail. Default: none.
    */
   onChatgptAuthTokensRefresh?: (request: ChatgptAuthTokensRefreshParams, context: ServerRequestContext) => ChatgptAuthTokens | Promise<ChatgptAuthTokens>;
+  /**
+   * Connect to a running runtime (`ws://`, `unix://`, or a command such as `ssh host codex
+   * app-server proxy`) instead of spawning one. The spawn options (`codexBin`, `config`, `env`,
+   * `cwd`, `codexHome`, `maxLineLength`) then do not apply. Default: spawn a runtime on stdio.
+   */
+  remote?: RemoteRuntimeOptions;
+  /**
+   * Makes the transport of each connection, for a runtime reached some other way (or a recording,
+   * see `codex-app-sdk/testing`). Called once per runtime start. Default: spawn a runtime on stdio.
+   */
+  transport?: TransportFactory;
 }
 
 /** Notifications every turn handle needs: opting out of them would leave every turn hanging. */
 const REQUIRED_NOTIFICATIONS = ["turn/completed", "item/completed"];
+
+/** Options that only make sense for a runtime the SDK spawns itself. */
+const SPAWN_OPTIONS = ["codexBin", "config", "env", "inheritEnv", "cwd", "codexHome", "maxLineLength"] as const;
 
 /** Options checked, defaults applied: what `AsyncCodex` keeps. */
 export type ResolvedOptions = Omit<ConnectionSettings, "onNotification" | "threadTools"> & { turnIdleTimeoutMs: number | undefined; turnTimeoutMs: number | undefined; traceContext: TraceContextProvider | undefined };
@@ -133,8 +148,16 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
   for (const name of ["traceContext", "logger", "onChatgptAuthTokensRefresh"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") throw new InvalidArgumentError(`options.${name}`, `must be a function, got ${describe(options[name])}`);
   }
+  const remote = options.remote === undefined ? undefined : remoteRuntime(options.remote);
+  if (options.transport !== undefined && typeof options.transport !== "function") throw new InvalidArgumentError("options.transport", `must be a function, got ${describe(options.transport)}`);
+  if (remote && options.transport) throw new InvalidArgumentError("options.transport", "cannot be combined with options.remote: give one");
+  const spawnOption = SPAWN_OPTIONS.find((key) => options[key] !== undefined);
+  if ((remote || options.transport) && spawnOption) {
+    throw new InvalidArgumentError(`options.${spawnOption}`, `applies to a runtime the SDK spawns, not with options.${remote ? "remote" : "transport"}`);
+  }
   return {
-    transport: localRuntime({
+    reconnectTimeoutMs: remote?.reconnectTimeoutMs,
+    transport: remote?.transport ?? options.transport ?? localRuntime({
       codexBin: options.codexBin,
       configArgs: configOverrideArgs(options.config, "options.config"),
       env: { ...(options.inheritEnv === false ? {} : process.env), ...options.env, ...(codexHome === undefined ? {} : { CODEX_HOME: codexHome }) },
@@ -155,6 +178,20 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
     turnIdleTimeoutMs: options.turnIdleTimeoutMs,
     turnTimeoutMs: options.turnTimeoutMs,
   };
+}
+
+/**
+ * The transport factory `new AsyncCodex(options)` would use: a spawned stdio runtime, or
+ * `options.remote`, or `options.transport`. For wrapping, e.g. in a recording transport.
+ *
+ * @example
+ * ```ts
+ * const recorder = recordingTransport(transportFor({ codexHome }));
+ * ```
+ * @throws {InvalidArgumentError} for an invalid option.
+ */
+export function transportFor(options: AsyncCodexOptions = {}): TransportFactory {
+  return resolveOptions(options).transport;
 }
 
 function positive(value: unknown, argument: string): void {

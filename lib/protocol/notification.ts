@@ -12,9 +12,10 @@ import type { ServerNotification, ServerRequest } from "./generated/index.js";
  *
  * Methods newer than the pinned runtime's protocol pass through untouched at run time; their
  * `method` is then a string outside this union. Methods starting with `sdk/` are the SDK's own
- * events (server requests and how they were answered), never sent by the runtime.
+ * events (server requests and how they were answered, a remote connection dropping and resuming),
+ * never sent by the runtime.
  */
-export type Notification = ServerNotification | ServerRequestEvent | ServerRequestAnsweredEvent;
+export type Notification = ServerNotification | ServerRequestEvent | ServerRequestAnsweredEvent | ConnectionDroppedEvent | ConnectionResumedEvent;
 
 /** The method names of {@link Notification}. */
 export type NotificationMethod = Notification["method"];
@@ -86,5 +87,32 @@ export interface ServerRequestAnsweredEvent {
     response: unknown;
     /** Why the request was refused, for every outcome but `"handled"`. */
     error: string | null;
+  };
+}
+
+/**
+ * SDK event on `codex.notifications()`: the connection to a remote runtime with `reconnect` dropped,
+ * and the SDK is reconnecting. Streaming events until {@link ConnectionResumedEvent} are lost.
+ */
+export interface ConnectionDroppedEvent {
+  /** Always `"sdk/connection/dropped"`. */
+  method: "sdk/connection/dropped";
+  /** Why it dropped. */
+  params: {
+    /** The drop, in words (the `TransportClosedError`'s message). */
+    reason: string;
+  };
+}
+
+/** SDK event on `codex.notifications()`: reconnected after a drop, and the threads with open turns resumed. */
+export interface ConnectionResumedEvent {
+  /** Always `"sdk/connection/resumed"`. */
+  method: "sdk/connection/resumed";
+  /** What was resumed. */
+  params: {
+    /** The threads resumed because they had open turns. */
+    resumedThreads: string[];
+    /** Attempts it took. */
+    attempts: number;
   };
 }

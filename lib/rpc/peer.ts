@@ -47,6 +47,18 @@ export interface RequestOptions {
   trace?: TraceContext | undefined;
 }
 
+/** What the client layer uses of a JSON-RPC connection: an {@link RpcPeer}, or one that reconnects. */
+export interface RpcChannel {
+  /** Sends a request and resolves with its result (see {@link RpcPeer.request}). */
+  request(method: string, params: unknown, options?: RequestOptions): Promise<unknown>;
+  /** Sends a notification. */
+  notify(method: string, params?: unknown): void;
+  /** Closes the connection; pending requests reject with {@link TransportClosedError}. */
+  close(): Promise<void>;
+  /** The error that closed the connection, once it is closed for good. */
+  readonly closedError: TransportClosedError | undefined;
+}
+
 interface PendingRequest {
   reject(error: unknown): void;
 }
@@ -58,12 +70,14 @@ interface PendingRequest {
  * `onNotification`, and server requests run their handler without being awaited, so a handler
  * that itself calls the runtime can never deadlock the loop.
  */
-export class RpcPeer {
+export class RpcPeer implements RpcChannel {
   readonly #transport: Transport;
   readonly #options: RpcPeerOptions;
   readonly #rpc: JSONRPCServerAndClient;
   readonly #limit: ConcurrencyLimit;
   readonly #pending = new Map<number, PendingRequest>();
+  /** Why a request could not be sent (too large, connection closed), by id, for its caller. */
+  readonly #sendErrors = new Map<number, unknown>();
   #nextId = 1;
   #closedError: TransportClosedError | undefined;
   #readLoop: Promise<void> | undefined;
@@ -119,7 +133,10 @@ export class RpcPeer {
         const request = { jsonrpc: "2.0" as const, id, method, ...(params === undefined ? {} : { params }), ...(trace === undefined ? {} : { trace }) };
         this.#rpc.client.requestAdvanced(request).then((response) => {
           answered = true;
-          if (this.#closedError) reject(this.#closedError);
+          const sendError = this.#sendErrors.get(id);
+          this.#sendErrors.delete(id);
+          if (sendError !== undefined) reject(sendError);
+          else if (this.#closedError) reject(this.#closedError);
           else if (response.error) reject(JsonRpcError.from(response.error, method));
           else resolve(response.result);
         });
@@ -139,13 +156,16 @@ export class RpcPeer {
    * Sends a request the concurrency limit let through. The transport refuses once it is closing,
    * and a slot can free up before the read loop saw the close (the runtime answers its in-flight
    * requests after stdin closed): the peer counts as closed from then on, so this request and
-   * every one still waiting get the same {@link TransportClosedError}, not a send failure.
+   * every one still waiting get the same {@link TransportClosedError}, not a send failure. Any
+   * other refusal (a message too large for the transport) is kept for that request's caller.
    */
   #send(payload: object): void {
     try {
       this.#transport.send(payload);
     } catch (error) {
       if (error instanceof TransportClosedError) this.#fail(error);
+      const id = (payload as { id?: unknown }).id;
+      if (typeof id === "number") this.#sendErrors.set(id, error);
       throw error;
     }
   }

@@ -45,6 +45,12 @@ export class ServerRequestDispatcher {
   readonly #options: ServerRequestDispatcherOptions;
   /** Requests waiting for their handler, by request id: their turn, and what cancels them. */
   readonly #pending = new Map<string, { turnId: string | null; cancel(reason: unknown): void }>();
+  /**
+   * Every request's answer (decided or still being decided) by request id, until the runtime
+   * resolves it or its turn ends. After a reconnect the runtime sends a pending request again with
+   * the same id: it gets this answer, and its handler is not asked twice.
+   */
+  readonly #answers = new Map<string, { turnId: string | null; answer: Promise<unknown> }>();
 
   constructor(options: ServerRequestDispatcherOptions) {
     this.#options = options;
@@ -53,7 +59,7 @@ export class ServerRequestDispatcher {
   /** Registers an answer for every server request method the protocol defines. */
   attach(peer: RpcPeer): void {
     for (const method of Object.keys(REFUSALS) as ServerRequestMethod[]) {
-      peer.setRequestHandler(method, (params, request) => this.#answer(method, params, request));
+      peer.setRequestHandler(method, (params, request) => this.#answerOnce(method, params, request));
     }
   }
 
@@ -64,17 +70,32 @@ export class ServerRequestDispatcher {
    */
   observe(notification: Notification): void {
     if (notification.method === "serverRequest/resolved") {
-      this.#pending.get(String(notification.params.requestId))?.cancel(new Error("the runtime resolved the request"));
+      const key = String(notification.params.requestId);
+      this.#pending.get(key)?.cancel(new Error("the runtime resolved the request"));
+      this.#answers.delete(key);
     } else if (notification.method === "turn/completed") {
+      const turnId = notification.params.turn.id;
       for (const pending of this.#pending.values()) {
-        if (pending.turnId === notification.params.turn.id) pending.cancel(new Error("the turn ended"));
+        if (pending.turnId === turnId) pending.cancel(new Error("the turn ended"));
       }
+      for (const [key, answered] of this.#answers) if (answered.turnId === turnId) this.#answers.delete(key);
     }
   }
 
   /** The connection closed: every waiting handler's signal aborts. */
   close(reason: unknown): void {
     for (const pending of this.#pending.values()) pending.cancel(reason);
+    this.#answers.clear();
+  }
+
+  /** The answer to a request, decided once per request id however often the runtime sends it. */
+  #answerOnce(method: ServerRequestMethod, params: unknown, request: IncomingRequest): Promise<unknown> {
+    const key = String(request.id);
+    const known = this.#answers.get(key);
+    if (known) return known.answer;
+    const answer = this.#answer(method, params, request);
+    this.#answers.set(key, { turnId: notificationTurnId(params) ?? null, answer });
+    return answer;
   }
 
   /**

@@ -4,6 +4,7 @@ import { AsyncQueue } from "../async-queue.js";
 import { ProtocolError, TransportClosedError } from "../errors.js";
 import { redactedPreview, redactSecrets } from "../redact.js";
 import { LineDecoder } from "./line-decoder.js";
+import { settlesWithin } from "./settles-within.js";
 import { StderrTail } from "./stderr-tail.js";
 import type { DroppedMessage, ErrorReporter, Transport } from "./transport.js";
 
@@ -152,19 +153,5 @@ export class ProcessTransport implements Transport {
 
   #report(error: Error): void {
     this.#options.onError?.(error);
-  }
-}
-
-/** True when `promise` settles within `ms`; the timer never keeps the process alive. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(resolve, ms, false);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

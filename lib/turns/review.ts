@@ -12,7 +12,7 @@ import type { ReviewStartResponse, ReviewTarget, ThreadItem } from "../protocol/
 import type { Notification } from "../protocol/notification.js";
 import { ReviewStartResponseSchema, validate } from "../protocol/schemas.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
-import type { RpcPeer } from "../rpc/peer.js";
+import type { RpcChannel } from "../rpc/peer.js";
 import type { CallOptions, Session, TurnStartOptions } from "../session.js";
 import { TurnHandle } from "./turn-handle.js";
 import { finalResponse } from "./turn-result.js";
@@ -73,7 +73,7 @@ function checkTarget(target: unknown): ReviewTarget {
  * meanwhile interrupts the review through its handle.
  */
 export async function startReview(
-  connection: { peer: RpcPeer; router: TurnRouter },
+  connection: { peer: RpcChannel; router: TurnRouter },
   session: Session,
   params: Record<string, unknown>,
   options: TurnStartOptions & { idleTimeoutMs: number | undefined },

@@ -2,7 +2,7 @@ import { raceAbort } from "../abort.js";
 import { ThreadBusyError } from "../errors.js";
 import type { TurnStartParams, TurnStartResponse } from "../protocol/generated/v2/index.js";
 import { TurnStartResponseSchema, validate } from "../protocol/schemas.js";
-import type { RpcPeer } from "../rpc/peer.js";
+import type { RpcChannel } from "../rpc/peer.js";
 import type { Session, TurnStartOptions } from "../session.js";
 import { interruptTurn, TurnHandle } from "./turn-handle.js";
 import type { TurnQueue, TurnSlot } from "./turn-queue.js";
@@ -11,7 +11,7 @@ import { TurnStream } from "./turn-stream.js";
 
 /** What starting a turn needs of the connection: the peer, the turn routing and the per-thread turn queue. */
 export interface TurnConnection {
-  readonly peer: RpcPeer;
+  readonly peer: RpcChannel;
   readonly router: TurnRouter;
   readonly queue: TurnQueue;
 }

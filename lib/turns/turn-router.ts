@@ -1,3 +1,4 @@
+import type { Turn } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { notificationThreadId, notificationTurnId } from "../protocol/notification.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
@@ -39,6 +40,8 @@ export interface PendingStart {
  */
 export class TurnRouter {
   readonly #turns = new Map<string, TurnSink>();
+  /** Each registered turn's thread, and the ids of the items it was delivered completed (for a resume). */
+  readonly #turnInfo = new Map<string, { threadId: string; completedItems: Set<string> }>();
   /** Threads whose turns go to one sink, whoever started them (a goal: the runtime starts its turns). */
   readonly #threads = new Map<string, TurnSink>();
   readonly #starts = new Map<string, Set<PendingStart>>();
@@ -64,8 +67,8 @@ export class TurnRouter {
       this.#settleActivation(turnId, notification.method);
       const sink = this.#turns.get(turnId);
       if (sink) {
-        if (notification.method === "turn/completed") this.#turns.delete(turnId);
-        sink.push(notification);
+        if (notification.method === "turn/completed") this.#forgetTurn(turnId);
+        if (this.#firstTime(turnId, notification)) sink.push(notification);
         return;
       }
     }
@@ -112,12 +115,27 @@ export class TurnRouter {
     const held = this.#early.get(turnId);
     this.#early.delete(turnId);
     const completed = held?.notifications.some((notification) => notification.method === "turn/completed") ?? false;
-    if (!completed) this.#turns.set(turnId, sink);
+    if (!completed) {
+      this.#turns.set(turnId, sink);
+      this.#turnInfo.set(turnId, { threadId: start.threadId, completedItems: new Set() });
+    }
     for (const notification of held?.notifications ?? []) {
       if (!sink.childTurns && notificationTurnId(notification.params) !== turnId) this.#unclaimed(notification);
-      else sink.push(notification);
+      else if (this.#firstTime(turnId, notification)) sink.push(notification);
     }
     this.endStart(start);
+  }
+
+  /**
+   * False for an `item/completed` the turn was given already: after a reconnect an item may come
+   * from the resume snapshot and then again live. Records the items it was given.
+   */
+  #firstTime(turnId: string, notification: Notification): boolean {
+    if (notification.method !== "item/completed") return true;
+    const completedItems = this.#turnInfo.get(turnId)?.completedItems;
+    if (completedItems?.has(notification.params.item.id)) return false;
+    completedItems?.add(notification.params.item.id);
+    return true;
   }
 
   /** The start failed or was abandoned; release what it held. */
@@ -170,7 +188,7 @@ export class TurnRouter {
   /** The turn will get nothing more (its `turn/completed` was lost): its sink fails with `error`. */
   failTurn(turnId: string, error: unknown): void {
     const sink = this.#turns.get(turnId);
-    this.#turns.delete(turnId);
+    this.#forgetTurn(turnId);
     this.#early.delete(turnId);
     this.#settleActivation(turnId, "turn/completed");
     sink?.fail(error);
@@ -191,13 +209,39 @@ export class TurnRouter {
 
   /** Stops routing a turn whose consumer left early. */
   unregister(turnId: string, sink: TurnSink): void {
-    if (this.#turns.get(turnId) === sink) this.#turns.delete(turnId);
+    if (this.#turns.get(turnId) === sink) this.#forgetTurn(turnId);
+  }
+
+  /** The threads that have a turn someone is still consuming, or are claimed (to resume after a reconnect). */
+  openThreads(): string[] {
+    return [...new Set([...[...this.#turnInfo.values()].map((info) => info.threadId), ...this.#threads.keys()])];
+  }
+
+  /**
+   * The notifications a registered turn missed while the connection was down, from a snapshot of
+   * it: `item/completed` for each item it completed that the turn was not given, then, when the
+   * snapshot shows it ended, its `turn/completed`. Empty for a turn that is not registered.
+   */
+  missedNotifications(threadId: string, turn: Turn): Notification[] {
+    const info = this.#turnInfo.get(turn.id);
+    if (!info || info.threadId !== threadId) return [];
+    const completedAtMs = (turn.completedAt ?? Date.now() / 1000) * 1000;
+    const items: Notification[] = turn.items
+      .filter((item) => !info.completedItems.has(item.id))
+      .map((item) => ({ method: "item/completed", params: { threadId, turnId: turn.id, item, completedAtMs } }));
+    return turn.status === "inProgress" ? items : [...items, { method: "turn/completed", params: { threadId, turn } }];
+  }
+
+  #forgetTurn(turnId: string): void {
+    this.#turns.delete(turnId);
+    this.#turnInfo.delete(turnId);
   }
 
   /** The connection died: every registered turn fails with `error`, and all state is dropped. */
   failAll(error: unknown): void {
     const sinks = [...this.#turns.values(), ...this.#threads.values()];
     this.#turns.clear();
+    this.#turnInfo.clear();
     this.#threads.clear();
     this.#starts.clear();
     this.#early.clear();

@@ -9,15 +9,25 @@
  * @module
  */
 
-import { FakeModel } from "../../lib/testing/index.js";
+import { FakeModel, userTexts } from "../../lib/testing/index.js";
 
 /** A fixed short answer, streamed as four deltas, so every turn costs the runtime the same. */
 const REPLY_TEXT = "Hello from the benchmark model.";
-/** `BENCH_REPLY_DELTAS=n`: answer with one word per delta, n deltas (the opt-out benchmark's chatty turn). */
-const deltas = Number(process.env.BENCH_REPLY_DELTAS ?? 0);
-const chatty = Array.from({ length: deltas }, (_, index) => `w${index % 10} `);
+const chattyDeltas = Number(process.env.BENCH_REPLY_DELTAS ?? 0);
 
-const model = await FakeModel.start({ defaultReply: deltas > 0 ? { type: "text", text: chatty.join(""), deltas: chatty } : { type: "text", text: REPLY_TEXT } });
+/**
+ * `stream N` prompts get N one-word deltas (the remote streaming benchmark); with
+ * `BENCH_REPLY_DELTAS=n` every other prompt gets n (the opt-out benchmark's chatty turn); the rest
+ * the short answer.
+ */
+const model = await FakeModel.start({
+  defaultReply: (request) => {
+    const deltas = Number(/^stream (\d+)$/.exec(userTexts(request).at(-1) ?? "")?.[1] ?? chattyDeltas);
+    if (deltas === 0) return { type: "text", text: REPLY_TEXT };
+    const words = Array.from({ length: deltas }, (_, index) => `w${index % 10} `);
+    return { type: "text", text: words.join(""), deltas: words };
+  },
+});
 process.stdout.write(`${model.baseUrl}\n`);
 process.stdin.resume();
 process.stdin.on("end", () => {

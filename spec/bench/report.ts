@@ -24,6 +24,10 @@ export const ROW_IDS = [
   "concurrentStarts1",
   "concurrentStarts16",
   "concurrentStarts64",
+  "remoteWarmTurnWs",
+  "remoteStreamingWs",
+  "remoteWarmTurnUnix",
+  "remoteStreamingUnix",
 ] as const;
 
 /** How a row is judged against its target. */

@@ -27,11 +27,12 @@ import { benchMemory } from "./memory.js";
 import { benchOfficialSdk, OFFICIAL_SDK_VERSION } from "./official-sdk.js";
 import { benchOptOut } from "./opt-out.js";
 import { describeMachine, formatTable, type Report, type Row, row, skippedRow } from "./report.js";
+import { benchRemote } from "./remote.js";
 import { benchStreaming } from "./streaming.js";
 import { benchWarmTurn } from "./warm-turn.js";
 
 /** The benchmarks, in the order they run. */
-const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "officialSdk", "optOut", "freshProcess", "import", "concurrentStarts"] as const;
+const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "officialSdk", "optOut", "freshProcess", "import", "concurrentStarts", "remote"] as const;
 type BenchmarkId = (typeof BENCHMARKS)[number];
 
 /** How many `threadStart()` calls the concurrent-starts rows make at once (their row ids name these). */
@@ -50,6 +51,7 @@ const SIZES = {
     imports: 30,
     // A single start is over in ~12 ms: more rounds for it, so the ratio is not one noisy sample's.
     concurrentStarts: { counts: CONCURRENT_STARTS, rounds: [30, 10, 10] },
+    remote: { warmTurns: 30, deltas: 20_000, streamingTurns: 6 },
   },
   quick: {
     coldStarts: 2,
@@ -63,6 +65,7 @@ const SIZES = {
     imports: 2,
     // Row ids name the full sizes; quick runs keep them with fewer starts (64 take seconds on the runtime).
     concurrentStarts: { counts: [1, 4, 8], rounds: [1, 1, 1] },
+    remote: { warmTurns: 2, deltas: 500, streamingTurns: 1 },
   },
 };
 
@@ -221,6 +224,25 @@ async function main(): Promise<void> {
     }
     details.concurrentStarts = results;
   }));
+
+  await run("remote", async () => {
+    for (const transport of ["ws", "unix"] as const) {
+      await withEnvironment(async (env) => {
+        const result = await benchRemote(env, transport, sizes.remote);
+        details[`remote${transport}`] = result;
+        const suffix = transport === "ws" ? "Ws" : "Unix";
+        const target = { on: "ratio" as const, op: "<=" as const, value: 1.05, text: "≤ 1.05×" };
+        rows.push(row({
+          id: `remoteWarmTurn${suffix}`, name: `11. Remote ${transport}://: warm turn, ${sizes.remote.warmTurns} sequential`, unit: "ms",
+          sdk: result.warmTurn.sdk.median, baseline: result.warmTurn.raw.median, baselineName: "raw ws driver", ratio: result.warmTurn.ratio, target,
+        }));
+        rows.push(row({
+          id: `remoteStreaming${suffix}`, name: `11. Remote ${transport}://: ${sizes.remote.deltas.toLocaleString("en-US")}-delta turn`, unit: "ms",
+          sdk: result.streaming.sdk.median, baseline: result.streaming.raw.median, baselineName: "raw ws driver", ratio: result.streaming.ratio, target,
+        }));
+      });
+    }
+  });
 
   const report: Report = { generatedAt: new Date().toISOString(), mode, machine: describeMachine(runtimeVersion()), rows, notes, details };
   process.stdout.write(`${formatTable(report)}\n`);

@@ -4,11 +4,11 @@ import { InvalidArgumentError } from "../../lib/errors.js";
 /** Upper bound on any single wait, only to turn a hang into a failure. */
 export const HANG_MS = 5000;
 
-/** Resolves like `promise`, or rejects when it takes longer than {@link HANG_MS}. */
-export async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+/** Resolves like `promise`, or rejects when it takes longer than `boundMs` (default {@link HANG_MS}). */
+export async function within<T>(promise: Promise<T>, what: string, boundMs = HANG_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`hung waiting for ${what}`)), HANG_MS);
+    timer = setTimeout(() => reject(new Error(`hung waiting for ${what}`)), boundMs);
   });
   try {
     return await Promise.race([promise, hang]);
