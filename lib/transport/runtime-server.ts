@@ -15,7 +15,7 @@ export interface RuntimeServerSpawn {
   /** Arguments before `app-server` (`-c key=value` overrides). */
   configArgs: readonly string[];
   /** The runtime's complete environment. */
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string | undefined>;
   /** Its working directory. */
   cwd: string | undefined;
   /**
@@ -31,7 +31,7 @@ export interface RuntimeServerSpawn {
 /** How the runtime's exit looked. */
 interface Exit {
   exitCode: number | null;
-  signal: NodeJS.Signals | null;
+  signal: string | null;
 }
 
 /** Runtimes started here that are still running, killed if the host process exits first. */
