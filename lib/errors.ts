@@ -21,6 +21,7 @@
  * ├── ProtocolError                the runtime sent something the SDK cannot use
  * ├── InvalidArgumentError         a caller passed a bad argument; nothing was sent
  * ├── StructuredOutputError        the final response did not match the turn's output schema
+ * ├── ThreadOwnedElsewhereError    a runtime outside the pool is the thread's writer
  * ├── TurnFailedError              a turn ended with status "failed" (from the turns module)
  * └── ToolCallError                a client-side tool call failed (to onError; from the tools module)
  * ```
@@ -342,5 +343,26 @@ export class InvalidArgumentError extends CodexError {
   constructor(argument: string, problem: string) {
     super(`${argument}: ${problem}`);
     this.argument = argument;
+  }
+}
+
+/**
+ * `CodexPool.threadResume` (or a failover) found the thread loaded by a runtime that is not a
+ * member of the pool: the runtime answered "thread … already has an active writer". A thread has
+ * one writer runtime at a time; resume it once that runtime unloaded it, or `threadFork` it.
+ */
+export class ThreadOwnedElsewhereError extends CodexError {
+  /** Always `"ThreadOwnedElsewhereError"`. */
+  override name = "ThreadOwnedElsewhereError";
+  /** The thread that another runtime holds. */
+  readonly threadId: string;
+  constructor(threadId: string, options?: CodexErrorOptions) {
+    super(`Thread ${threadId} is held by a runtime outside this pool (it already has an active writer); fork it, or resume it once that runtime unloaded it`, options);
+    this.threadId = threadId;
+  }
+
+  /** Whether `error` is the runtime's refusal to resume a thread another runtime holds. */
+  static isActiveWriterRefusal(error: unknown): boolean {
+    return error instanceof InvalidRequestError && /already has an active writer/i.test(error.rpcMessage);
   }
 }

@@ -31,6 +31,9 @@ export type { ReconnectOptions, RemoteRuntimeOptions } from "./transport/remote-
 export type { JwtAuthOptions } from "./transport/bearer-token.js";
 export { type RuntimeServerOptions, startRuntimeServer } from "./client/runtime-server.js";
 export type { RuntimeServer } from "./transport/runtime-server.js";
+export { CodexPool, type PoolMemberStats } from "./pool/codex-pool.js";
+export type { PoolMemberState } from "./pool/pool-member.js";
+export type { CodexPoolOptions, MemberListPoolOptions, PoolSettings, SpawnedPoolOptions } from "./pool/pool-options.js";
 export { ApprovalMode } from "./server-requests/approval-mode.js";
 export type { ApprovalContext, ApprovalDecision, ApprovalHandler, ApprovalRequest } from "./server-requests/approvals.js";
 export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from "./client/login.js";
@@ -77,6 +80,7 @@ export {
   ServerBusyError,
   StructuredOutputError,
   ThreadBusyError,
+  ThreadOwnedElsewhereError,
   TransportClosedError,
   type TransportClosedDetails,
   TurnTimeoutError,

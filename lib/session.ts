@@ -24,6 +24,8 @@ export interface TurnStartOptions extends CallOptions {
   outputSchema?: OutputSchema | undefined;
   /** Overrides the client's `turnTimeoutMs`. */
   turnTimeoutMs?: number | undefined;
+  /** Called once when the turn's stream completes, fails or is left; not if the start itself fails. */
+  onFinish?: (() => void) | undefined;
 }
 
 /**

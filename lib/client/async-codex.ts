@@ -57,7 +57,7 @@ export class AsyncCodex implements AsyncDisposable {
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
   constructor(options: AsyncCodexOptions = {}) {
-    const { turnIdleTimeoutMs, turnTimeoutMs, traceContext, ...settings } = resolveOptions(options);
+    const { turnIdleTimeoutMs, turnTimeoutMs, traceContext, onDisconnect, ...settings } = resolveOptions(options);
     this.#turnLimits = { idleTimeoutMs: turnIdleTimeoutMs, timeoutMs: turnTimeoutMs };
     this.#traceContext = traceContext;
     this.#settings = {
@@ -68,7 +68,10 @@ export class AsyncCodex implements AsyncDisposable {
         this.#notifications.broadcast(notification);
       },
     };
-    this.#runtime = new RuntimeSlot(this.#settings, (error) => this.#logins.failAll(error));
+    this.#runtime = new RuntimeSlot(this.#settings, (error) => {
+      this.#logins.failAll(error);
+      onDisconnect?.(error);
+    });
     this.#session = {
       request: (method, params, schema, call) => this.#request(method, params, schema, call),
       startTurn: async (params, call = {}) => startTurn(await this.#runtime.connect(call.signal), this.#session, params, { ...call, trace: this.#trace(call.trace) }, this.#turnLimits),
@@ -76,6 +79,7 @@ export class AsyncCodex implements AsyncDisposable {
       startReview: (params, call) => this.#startReview(params, call),
       reportError: settings.onError,
     };
+    sessions.set(this, this.#session);
   }
 
   /**
@@ -329,4 +333,16 @@ export class AsyncCodex implements AsyncDisposable {
 function checkThreadId(threadId: unknown): string {
   if (typeof threadId !== "string" || threadId.trim() === "") throw new InvalidArgumentError("threadId", `must be a non-empty string, got ${describe(threadId)}`);
   return threadId;
+}
+
+const sessions = new WeakMap<AsyncCodex, Session>();
+
+/**
+ * @internal The session of a client: how `CodexPool` sends a thread's calls and turns to the member
+ * that holds it, with the same wire params a `Thread` built them with.
+ */
+export function sessionOf(codex: AsyncCodex): Session {
+  const session = sessions.get(codex);
+  if (!session) throw new CodexError("not an AsyncCodex");
+  return session;
 }

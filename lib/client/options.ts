@@ -1,4 +1,4 @@
-import type { CodexError } from "../errors.js";
+import type { CodexError, TransportClosedError } from "../errors.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
 import { localRuntime, type TransportFactory } from "../transport/local-runtime.js";
@@ -116,6 +116,12 @@ export interface AsyncCodexOptions {
    * see `codex-app-sdk/testing`). Called once per runtime start. Default: spawn a runtime on stdio.
    */
   transport?: TransportFactory;
+  /**
+   * Called when the runtime exits or its connection drops without `close()` (a crash, a kill, a
+   * dropped connection), after the calls and turns waiting on it were rejected. The next call
+   * starts a fresh runtime. `CodexPool` uses it to mark a member down. Default: none.
+   */
+  onDisconnect?: (error: TransportClosedError) => void;
 }
 
 /** Notifications every turn handle needs: opting out of them would leave every turn hanging. */
@@ -124,8 +130,44 @@ const REQUIRED_NOTIFICATIONS = ["turn/completed", "item/completed"];
 /** Options that only make sense for a runtime the SDK spawns itself. */
 const SPAWN_OPTIONS = ["codexBin", "config", "env", "inheritEnv", "cwd", "codexHome", "maxLineLength"] as const;
 
+// A record, not a list, so the compiler fails when an option is added above but not here.
+const OPTION_KEYS: Record<keyof AsyncCodexOptions, true> = {
+  codexBin: true,
+  config: true,
+  env: true,
+  cwd: true,
+  codexHome: true,
+  clientInfo: true,
+  experimentalApi: true,
+  requestTimeoutMs: true,
+  maxInFlightRequests: true,
+  onError: true,
+  onApproval: true,
+  onServerRequest: true,
+  serverRequestTimeoutMs: true,
+  turnIdleTimeoutMs: true,
+  turnTimeoutMs: true,
+  maxLineLength: true,
+  inheritEnv: true,
+  optOutNotificationMethods: true,
+  traceContext: true,
+  logger: true,
+  onChatgptAuthTokensRefresh: true,
+  onDisconnect: true,
+  remote: true,
+  transport: true,
+};
+
+/** Every key of {@link AsyncCodexOptions}, for checking options objects that extend it. */
+export const ASYNC_CODEX_OPTION_KEYS = Object.keys(OPTION_KEYS) as ReadonlyArray<keyof AsyncCodexOptions>;
+
 /** Options checked, defaults applied: what `AsyncCodex` keeps. */
-export type ResolvedOptions = Omit<ConnectionSettings, "onNotification" | "threadTools"> & { turnIdleTimeoutMs: number | undefined; turnTimeoutMs: number | undefined; traceContext: TraceContextProvider | undefined };
+export type ResolvedOptions = Omit<ConnectionSettings, "onNotification" | "threadTools"> & {
+  turnIdleTimeoutMs: number | undefined;
+  turnTimeoutMs: number | undefined;
+  traceContext: TraceContextProvider | undefined;
+  onDisconnect: ((error: TransportClosedError) => void) | undefined;
+};
 
 /**
  * Checks every option and applies the defaults documented on {@link AsyncCodexOptions}.
@@ -141,6 +183,9 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
   if (options.turnTimeoutMs !== undefined) positive(options.turnTimeoutMs, "options.turnTimeoutMs");
   if (options.maxLineLength !== undefined) positive(options.maxLineLength, "options.maxLineLength");
   if (options.inheritEnv !== undefined && typeof options.inheritEnv !== "boolean") throw new InvalidArgumentError("options.inheritEnv", `must be a boolean, got ${describe(options.inheritEnv)}`);
+  if (options.onDisconnect !== undefined && typeof options.onDisconnect !== "function") {
+    throw new InvalidArgumentError("options.onDisconnect", `must be a function, got ${describe(options.onDisconnect)}`);
+  }
   if (onApproval !== undefined && typeof onApproval !== "function") throw new InvalidArgumentError("options.onApproval", `must be a function, got ${describe(onApproval)}`);
   for (const [method, handler] of Object.entries(onServerRequest)) {
     if (typeof handler !== "function") throw new InvalidArgumentError(`options.onServerRequest["${method}"]`, `must be a function, got ${describe(handler)}`);
@@ -177,6 +222,7 @@ export function resolveOptions(options: AsyncCodexOptions): ResolvedOptions {
     serverRequestTimeoutMs,
     turnIdleTimeoutMs: options.turnIdleTimeoutMs,
     turnTimeoutMs: options.turnTimeoutMs,
+    onDisconnect: options.onDisconnect,
   };
 }
 

@@ -33,7 +33,7 @@ export interface TurnLimits {
  *   is routed already: the runtime joined the input into it.
  */
 export async function startTurn<Output>(connection: TurnConnection, session: Session, params: TurnStartParams, options: TurnStartOptions, limits: TurnLimits): Promise<TurnHandle<Output>> {
-  const { signal, onApproval, outputSchema, turnTimeoutMs = limits.timeoutMs } = options;
+  const { signal, onApproval, outputSchema, onFinish, turnTimeoutMs = limits.timeoutMs } = options;
   const { router, queue, peer } = connection;
   const slot = await queue.acquire(params.threadId, signal);
   if (signal?.aborted) {
@@ -68,6 +68,7 @@ export async function startTurn<Output>(connection: TurnConnection, session: Ses
     onApproval,
     whenActive: () => router.whenActive(turn.id),
   });
+  if (onFinish) stream.onFinish(onFinish);
   router.register(start, turn.id, stream);
   return new TurnHandle<Output>(session, params.threadId, turn.id, stream, { signal, idleTimeoutMs: limits.idleTimeoutMs, timeoutMs: turnTimeoutMs, outputSchema });
 }

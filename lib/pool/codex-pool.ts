@@ -1,0 +1,450 @@
+import type { GenericSchema } from "valibot";
+import { raceAbort } from "../abort.js";
+import { describe } from "../arguments.js";
+import { Broadcast } from "../broadcast.js";
+import { sessionOf } from "../client/async-codex.js";
+import type { AsyncCodexOptions } from "../client/options.js";
+import { CodexError, InvalidArgumentError, ThreadOwnedElsewhereError } from "../errors.js";
+import type { ModelListResponse, ThreadListParams, ThreadListResponse, TurnStartParams } from "../protocol/generated/v2/index.js";
+import type { Notification } from "../protocol/notification.js";
+import { ApprovalMode } from "../server-requests/approval-mode.js";
+import type { CallOptions, Session, TurnStartOptions } from "../session.js";
+import { Thread } from "../threads/thread.js";
+import { type ThreadOptions, threadParams } from "../threads/thread-options.js";
+import type { TurnHandle } from "../turns/turn-handle.js";
+import type { GoalHandle } from "../goals/goal-handle.js";
+import type { GoalOptions } from "../goals/goal-options.js";
+import { PoolMember, type PoolMemberState } from "./pool-member.js";
+import { type CodexPoolOptions, checkMemberOptions, resolvePoolOptions } from "./pool-options.js";
+import { ThreadPlacement } from "./thread-placement.js";
+
+/** One member in {@link CodexPool.stats}. */
+export interface PoolMemberStats {
+  /** The member's name, for `drain()`; `memberOf()` returns it too. */
+  id: string;
+  /** Where the member is in its life; see {@link PoolMemberState}. */
+  state: PoolMemberState;
+  /** Its runtime's pid, when it is a running local process. */
+  pid: number | undefined;
+  /** Threads it holds. */
+  threads: number;
+  /** Turns running on it. */
+  turnsRunning: number;
+  /** Turns that ended on it: completed, failed, or cut off when its runtime died. */
+  turnsDone: number;
+  /** Times the pool restarted it after its runtime died or failed to start. */
+  restarts: number;
+}
+
+/**
+ * Many runtimes behind the thread-level API of `AsyncCodex`. Each thread lives on one member (a
+ * thread has one writer runtime at a time), and every call and turn of it goes there; new threads
+ * go to the least loaded healthy member (fewest running turns, then fewest threads). A member whose
+ * runtime dies is restarted with backoff, and its threads continue on healthy members at their next
+ * call (see `failover`). Lazy like `AsyncCodex`: nothing starts before the first awaited call, and
+ * each member starts when it is first needed.
+ *
+ * @example
+ * ```ts
+ * await using pool = new CodexPool({ spawn: 2, codexHome, cwd });
+ * const threads = await Promise.all([pool.threadStart(), pool.threadStart()]);
+ * const results = await Promise.all(threads.map((thread) => thread.run("Say hi")));
+ * pool.stats(); // [{ id: "member-1", threads: 1, … }, { id: "member-2", threads: 1, … }]
+ * ```
+ */
+export class CodexPool implements AsyncDisposable {
+  readonly #members: PoolMember[] = [];
+  readonly #threads = new Map<string, ThreadPlacement>();
+  readonly #subscribers = new Broadcast<Notification>();
+  readonly #failover: boolean;
+  readonly #template: AsyncCodexOptions | undefined;
+  readonly #onError: (error: CodexError) => void;
+  readonly #session: Session;
+  #nextMember = 1;
+
+  /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
+  constructor(options: CodexPoolOptions) {
+    const resolved = resolvePoolOptions(options);
+    this.#failover = resolved.failover;
+    this.#template = resolved.template;
+    this.#onError = resolved.onError;
+    for (const member of resolved.members) this.#addMember(member);
+    this.#session = {
+      request: (method, params, schema, call) => this.#threadRequest(method, params, schema, call),
+      startTurn: (params, call) => this.#startTurn(params, call),
+      startReview: (params, call) => this.#startReview(params, call),
+      startGoal: (threadId, objective, goalOptions) => this.#startGoal(threadId, objective, goalOptions),
+      reportError: this.#onError,
+    };
+  }
+
+  /** Starts every member now instead of on demand; waits for members being restarted too. */
+  async start(options: CallOptions = {}): Promise<void> {
+    await Promise.all(this.#members.filter((member) => member.inService).map((member) => member.ready(options.signal)));
+  }
+
+  /** Closes every member and waits until their processes are gone; open turns fail with `TransportClosedError`. A later call starts members again. */
+  async close(): Promise<void> {
+    for (const placement of this.#threads.values()) placement.unassign();
+    this.#threads.clear();
+    await Promise.all(this.#members.map((member) => member.close()));
+    this.#subscribers.endAll();
+  }
+
+  /** Same as {@link close}, for `await using pool = new CodexPool(…)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Every member's notifications that belong to no turn handle, merged, as `AsyncCodex.notifications()`. */
+  notifications(options: CallOptions = {}): AsyncIterable<Notification> {
+    return this.#subscribers.subscribe(options.signal);
+  }
+
+  /** Lists the models (`model/list`), from any member. */
+  async models(options: CallOptions & { includeHidden?: boolean } = {}): Promise<ModelListResponse> {
+    return (await this.#anyMember(options.signal)).codex.models(options);
+  }
+
+  /** Lists stored threads (`thread/list`); members sharing one `CODEX_HOME` all list the same threads. */
+  async threadList(options: CallOptions & ThreadListParams = {}): Promise<ThreadListResponse> {
+    return (await this.#anyMember(options.signal)).codex.threadList(options);
+  }
+
+  /** Starts a new thread on the least loaded healthy member. Approval mode defaults to `ApprovalMode.autoReview`. */
+  async threadStart(options: ThreadOptions = {}): Promise<Thread> {
+    threadParams(options);
+    const { signal: _signal, ephemeral, ...rest } = options;
+    const resumeOptions = { ...rest, approvalMode: rest.approvalMode ?? ApprovalMode.autoReview };
+    return this.#newThread(options.signal, (member) => member.codex.threadStart(options), resumeOptions, ephemeral === true);
+  }
+
+  /** Copies a thread's history into a new thread, on the least loaded healthy member (forking needs no writer lock). */
+  async threadFork(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
+    checkThreadId(threadId);
+    threadParams(options);
+    const { signal: _signal, ephemeral, ...resumeOptions } = options;
+    return this.#newThread(options.signal, (member) => member.codex.threadFork(threadId, options), resumeOptions, ephemeral === true);
+  }
+
+  /**
+   * Continues a thread: on the member that holds it, else on the least loaded healthy member. A
+   * thread held by another member is routed there; one held by a runtime outside the pool rejects
+   * with {@link ThreadOwnedElsewhereError}.
+   */
+  async threadResume(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
+    checkThreadId(threadId);
+    if (options.ephemeral !== undefined) throw new InvalidArgumentError("options.ephemeral", "applies to threadStart and threadFork only");
+    threadParams(options);
+    const { signal, ...resumeOptions } = options;
+    const known = this.#threads.get(threadId);
+    const placement = known ?? this.#placementOf(threadId);
+    placement.resumeOptions = { ...placement.resumeOptions, ...resumeOptions };
+    const held = placement.member !== undefined && placement.moving === undefined;
+    try {
+      const { member, done } = await this.#route(threadId, signal);
+      try {
+        // Routing resumed a thread no member held; one already held is resumed again where it is, for the options.
+        if (held) await member.codex.threadResume(threadId, options);
+      } finally {
+        done();
+      }
+    } catch (error) {
+      if (!known && !placement.member && this.#threads.get(threadId) === placement) this.#threads.delete(threadId);
+      throw error;
+    }
+    return new Thread(this.#session, threadId);
+  }
+
+  /** Archives a thread, on the member that holds it if one does. */
+  async threadArchive(threadId: string, options: CallOptions = {}): Promise<void> {
+    checkThreadId(threadId);
+    const placement = this.#threads.get(threadId);
+    if (!placement?.member && !placement?.moving) {
+      await (await this.#anyMember(options.signal)).codex.threadArchive(threadId, options);
+      return;
+    }
+    const { member, done } = await this.#route(threadId, options.signal);
+    try {
+      await member.codex.threadArchive(threadId, options);
+      placement.unassign();
+      this.#threads.delete(threadId);
+    } finally {
+      done();
+    }
+  }
+
+  /** Restores an archived thread; it is resumed on a member at its first call. */
+  async threadUnarchive(threadId: string, options: CallOptions = {}): Promise<Thread> {
+    checkThreadId(threadId);
+    await (await this.#anyMember(options.signal)).codex.threadUnarchive(threadId, options);
+    return new Thread(this.#session, threadId);
+  }
+
+  /**
+   * Retires a member: nothing new is placed on it; each of its threads, once its calls and turns
+   * ended, is unsubscribed there, unloaded (which frees its writer lock) and resumed on another
+   * member; then the member is closed and leaves the pool. Calls on a moving thread wait for the move.
+   *
+   * @param memberId a member's `id`, as in {@link stats}.
+   * @param options.signal aborting it rejects this call; the drain goes on.
+   * @throws {InvalidArgumentError} when no member has that id.
+   */
+  async drain(memberId: string, options: CallOptions = {}): Promise<void> {
+    const member = this.#member(memberId);
+    member.beginDrain();
+    const drained = (async () => {
+      for (;;) {
+        await member.whenUnreserved();
+        const held = [...this.#threads.values()].filter((placement) => placement.isOn(member));
+        if (held.length === 0) break;
+        await Promise.all(held.map((placement) => this.#move(placement, member)));
+      }
+      await member.close();
+      this.#members.splice(this.#members.indexOf(member), 1);
+    })();
+    await raceAbort(drained, options.signal);
+  }
+
+  /**
+   * Adds a member and returns its id. Without options, a pool made with `spawn` spawns one more
+   * runtime with the same options. The member starts when it is first needed.
+   *
+   * @throws {InvalidArgumentError} for invalid options, or none for a pool made from a member list.
+   */
+  add(options?: AsyncCodexOptions): string {
+    if (options === undefined && !this.#template) throw new InvalidArgumentError("options", "are required: this pool was made from a member list, so there is no spawn template");
+    const member = options === undefined ? this.#template : checkMemberOptions(options, "options");
+    return this.#addMember(member as AsyncCodexOptions).id;
+  }
+
+  /** Per member: state, threads held, turns running and done, restarts. */
+  stats(): PoolMemberStats[] {
+    return this.#members.map((member) => ({
+      id: member.id,
+      state: member.state,
+      pid: member.codex.pid,
+      threads: member.threads.size,
+      turnsRunning: member.turnsRunning,
+      turnsDone: member.turnsDone,
+      restarts: member.restarts,
+    }));
+  }
+
+  /** The id of the member holding a thread, or `undefined` when none does (not placed yet, or its runtime died). */
+  memberOf(thread: Thread | string): string | undefined {
+    return this.#threads.get(typeof thread === "string" ? thread : thread.id)?.member?.id;
+  }
+
+  #addMember(options: AsyncCodexOptions): PoolMember {
+    const member = new PoolMember(`member-${this.#nextMember}`, options, {
+      onNotification: (notification) => this.#subscribers.push(notification),
+      onDown: (down) => this.#onDown(down),
+      onError: this.#onError,
+    });
+    this.#nextMember += 1;
+    this.#members.push(member);
+    return member;
+  }
+
+  #member(memberId: string): PoolMember {
+    const member = this.#members.find((candidate) => candidate.id === memberId);
+    if (!member) throw new InvalidArgumentError("memberId", `is not a member of this pool: ${describe(memberId)} (members: ${this.#members.map((m) => m.id).join(", ")})`);
+    return member;
+  }
+
+  /** Creates a thread on the least loaded healthy member and places it there. */
+  async #newThread(signal: AbortSignal | undefined, create: (member: PoolMember) => Promise<Thread>, resumeOptions: ThreadOptions, ephemeral: boolean): Promise<Thread> {
+    const { member, unreserve } = await this.#place(signal);
+    try {
+      const { id } = await create(member);
+      const placement = new ThreadPlacement(id, resumeOptions, ephemeral);
+      placement.assign(member);
+      this.#threads.set(id, placement);
+      return new Thread(this.#session, id);
+    } finally {
+      unreserve();
+    }
+  }
+
+  /** The least loaded healthy member, started, with a thread reserved on it. Members that fail to start are skipped. */
+  async #place(signal: AbortSignal | undefined): Promise<{ member: PoolMember; unreserve: () => void }> {
+    const candidates = this.#members
+      .filter((member) => member.placeable)
+      .sort((a, b) => a.turnsRunning - b.turnsRunning || a.threadLoad - b.threadLoad);
+    let lastError: unknown = new CodexError(`CodexPool has no healthy member (${this.#members.map((m) => `${m.id}: ${m.state}`).join(", ") || "none"})`);
+    for (const member of candidates) {
+      const unreserve = member.reserve();
+      try {
+        await member.ready(signal);
+        return { member, unreserve };
+      } catch (error) {
+        unreserve();
+        if (signal?.aborted) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  /** A member for a call that belongs to no thread: a running one if there is, else the least loaded. */
+  async #anyMember(signal: AbortSignal | undefined): Promise<PoolMember> {
+    const running = this.#members.find((member) => member.placeable && member.state === "up");
+    if (running) return running;
+    const { member, unreserve } = await this.#place(signal);
+    unreserve();
+    return member;
+  }
+
+  #placementOf(threadId: string): ThreadPlacement {
+    let placement = this.#threads.get(threadId);
+    if (!placement) {
+      placement = new ThreadPlacement(threadId, {});
+      this.#threads.set(threadId, placement);
+    }
+    return placement;
+  }
+
+  /**
+   * The member holding the thread, with the thread marked in use (a move waits until `done()`).
+   * Waits for a move in progress; a thread no member holds (its runtime died, or the pool has not
+   * seen it) is resumed first, once however many calls wait for it.
+   */
+  async #route(threadId: string, signal: AbortSignal | undefined): Promise<{ member: PoolMember; done: () => void }> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const placement = this.#placementOf(threadId);
+      if (placement.moving) {
+        await raceAbort(placement.moving, signal);
+        continue;
+      }
+      const member = placement.member;
+      if (member) return { member, done: placement.use() };
+      const resumed = this.#resume(placement);
+      const settled: Promise<void> = resumed.then(
+        () => {},
+        () => {},
+      ).then(() => {
+        if (placement.moving === settled) placement.moving = undefined;
+      });
+      placement.moving = settled;
+      await raceAbort(resumed, signal);
+    }
+  }
+
+  /**
+   * Resumes a thread no member holds: on the least loaded healthy member, or with failover off on
+   * the member that held it, once restarted. A runtime refusing because another holds the thread
+   * ("already has an active writer") sends it to that runtime when it is a member.
+   */
+  async #resume(placement: ThreadPlacement): Promise<void> {
+    const { threadId, previous } = placement;
+    if (placement.ephemeral) throw new CodexError(`Thread ${threadId} is ephemeral and was lost with its runtime (${previous?.id ?? "closed"}): ephemeral threads cannot move`);
+    const waitForPrevious = !this.#failover && previous !== undefined && previous.inService && this.#members.includes(previous);
+    const { member, unreserve } = waitForPrevious ? { member: previous, unreserve: previous.reserve() } : await this.#place(undefined);
+    try {
+      if (waitForPrevious) await member.ready();
+      await member.codex.threadResume(threadId, placement.resumeOptions);
+      placement.assign(member);
+    } catch (error) {
+      if (!ThreadOwnedElsewhereError.isActiveWriterRefusal(error)) throw error;
+      const holder = await this.#holderOf(threadId, member);
+      if (!holder) throw new ThreadOwnedElsewhereError(threadId, { cause: error });
+      await holder.codex.threadResume(threadId, placement.resumeOptions);
+      placement.assign(holder);
+    } finally {
+      unreserve();
+    }
+  }
+
+  /** The member, other than `except`, whose runtime has the thread loaded. */
+  async #holderOf(threadId: string, except: PoolMember): Promise<PoolMember | undefined> {
+    const others = this.#members.filter((member) => member !== except);
+    const loaded = await Promise.all(others.map((member) => member.hasLoaded(threadId).catch(() => false)));
+    return others.find((_member, index) => loaded[index]);
+  }
+
+  /** Hands a thread of a draining member over, once its calls and turns ended; calls on it wait meanwhile. */
+  #move(placement: ThreadPlacement, from: PoolMember): Promise<void> {
+    const move = (async () => {
+      await placement.idle();
+      await from.release(placement.threadId);
+      placement.unassign();
+      // With nowhere to go, it is resumed at its next call, once a member was added.
+      if (this.#members.some((member) => member.placeable)) await this.#resume(placement);
+    })();
+    const settled: Promise<void> = move.then(
+      () => {},
+      (error: unknown) => this.#onError(error instanceof CodexError ? error : new CodexError(`Moving thread ${placement.threadId} off ${from.id} failed`, { cause: error })),
+    ).then(() => {
+      if (placement.moving === settled) placement.moving = undefined;
+    });
+    placement.moving = settled;
+    return settled;
+  }
+
+  /** A member's runtime died: its threads' locks are gone, and each is resumed at its next call. */
+  #onDown(member: PoolMember): void {
+    for (const placement of this.#threads.values()) {
+      if (!placement.isOn(member)) continue;
+      placement.unassign();
+      placement.previous = member;
+    }
+  }
+
+  /** A thread call from a `Thread` of this pool, sent to the member holding the thread. */
+  async #threadRequest<T>(method: string, params: unknown, schema: GenericSchema, call: CallOptions = {}): Promise<T> {
+    const { threadId } = params as { threadId: string };
+    const { member, done } = await this.#route(threadId, call.signal);
+    try {
+      return await sessionOf(member.codex).request<T>(method, params, schema, call);
+    } finally {
+      done();
+    }
+  }
+
+  /** A goal of a `Thread` of this pool, started on the member holding the thread (its turns are not counted in `stats()`). */
+  async #startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle> {
+    const { member, done } = await this.#route(threadId, options.signal);
+    try {
+      return await sessionOf(member.codex).startGoal(threadId, objective, options);
+    } finally {
+      done();
+    }
+  }
+
+  /** A review of a `Thread` of this pool, started on the member holding the thread (not counted in `stats()`). */
+  async #startReview(params: Record<string, unknown>, call: TurnStartOptions = {}): Promise<TurnHandle<undefined>> {
+    const { member, done } = await this.#route(params.threadId as string, call.signal);
+    try {
+      return await sessionOf(member.codex).startReview(params, call);
+    } finally {
+      done();
+    }
+  }
+
+  /** A turn of a `Thread` of this pool, started on the member holding the thread and counted there. */
+  async #startTurn<Output>(params: TurnStartParams, call: TurnStartOptions = {}): Promise<TurnHandle<Output>> {
+    const { member, done } = await this.#route(params.threadId, call.signal);
+    member.turnsRunning += 1;
+    let running = true;
+    const finish = (ended: boolean): void => {
+      if (!running) return;
+      running = false;
+      member.turnsRunning -= 1;
+      if (ended) member.turnsDone += 1;
+      done();
+    };
+    try {
+      return await sessionOf(member.codex).startTurn<Output>(params, { ...call, onFinish: () => finish(true) });
+    } catch (error) {
+      finish(false);
+      throw error;
+    }
+  }
+}
+
+function checkThreadId(threadId: unknown): string {
+  if (typeof threadId !== "string" || threadId.trim() === "") throw new InvalidArgumentError("threadId", `must be a non-empty string, got ${describe(threadId)}`);
+  return threadId;
+}

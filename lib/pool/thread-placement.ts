@@ -1,0 +1,69 @@
+import type { ThreadOptions } from "../threads/thread-options.js";
+import type { PoolMember } from "./pool-member.js";
+
+/**
+ * Where one of the pool's threads lives. A thread is held by at most one member at a time (the
+ * runtime's writer lock enforces it; the pool never asks a second member while one holds it), and
+ * every call and turn of the thread goes to that member.
+ */
+export class ThreadPlacement {
+  readonly threadId: string;
+  /** Options to resume it with elsewhere: those it was started, resumed or forked with. */
+  resumeOptions: ThreadOptions;
+  /** Ephemeral threads are not persisted: they cannot move. */
+  readonly ephemeral: boolean;
+  #member: PoolMember | undefined;
+  /** The member that held it when its runtime died: where it waits when failover is off. */
+  previous: PoolMember | undefined;
+  /** A move or resume in progress; calls on the thread wait for it. */
+  moving: Promise<void> | undefined;
+  /** Calls and turns on the thread in progress; a move waits until there are none. */
+  #busy = 0;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(threadId: string, resumeOptions: ThreadOptions, ephemeral = false) {
+    this.threadId = threadId;
+    this.resumeOptions = resumeOptions;
+    this.ephemeral = ephemeral;
+  }
+
+  /** The member holding the thread, if one does and its runtime is alive. */
+  get member(): PoolMember | undefined {
+    return this.#member?.holding ? this.#member : undefined;
+  }
+
+  assign(member: PoolMember): void {
+    this.unassign();
+    this.#member = member;
+    this.previous = undefined;
+    member.threads.add(this.threadId);
+  }
+
+  unassign(): void {
+    this.#member?.threads.delete(this.threadId);
+    this.#member = undefined;
+  }
+
+  /** Whether `member` is the one that holds (or held, before its runtime died) the thread. */
+  isOn(member: PoolMember): boolean {
+    return this.#member === member;
+  }
+
+  /** Marks a call or turn in progress; the returned function ends it (once). */
+  use(): () => void {
+    this.#busy += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#busy -= 1;
+      if (this.#busy === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    };
+  }
+
+  /** Resolves once no call or turn of the thread is in progress. */
+  idle(): Promise<void> {
+    if (this.#busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+}
