@@ -1,0 +1,164 @@
+// CodexPool when members go away: a member SIGKILLed mid-run (open turns reject, the member is
+// restarted, its threads continue elsewhere with their history), and a member drained while
+// turns run (they finish, its threads move, its process is gone).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AsyncCodex, CodexPool, type Thread, ThreadOwnedElsewhereError, TransportClosedError, type TurnResult } from "../../lib/index.js";
+import { createOfflineEnvironment, type FakeModel, type FakeReply, type RecordedRequest, userTexts } from "../../lib/testing/index.js";
+import { within } from "../support/assertions.js";
+import { processExists, runtimePids } from "../support/offline-codex.js";
+
+const LONG_MS = 60_000;
+
+/** Answers with every user text the model was sent for the thread, so an answer shows the history; "slow" turns stream for about a second. */
+function echoHistory(request: RecordedRequest): FakeReply {
+  const texts = userTexts(request);
+  const text = `seen: ${texts.join(" | ")}`;
+  if (!texts.at(-1)?.includes("slow")) return { type: "text", text };
+  const words = text.split(/(?<= )/);
+  return { type: "text", text, deltas: words, eventDelayMs: Math.ceil(1000 / words.length) };
+}
+
+/** Resolves once the model has received `count` requests whose last user text contains `marker`. */
+async function requestsArrived(model: FakeModel, marker: string, count: number): Promise<void> {
+  const matching = (): number => model.responseRequests.filter((request) => userTexts(request).at(-1)?.includes(marker)).length;
+  while (matching() < count) await model.nextResponseRequest();
+}
+
+function pidOf(pool: CodexPool, memberId: string): number {
+  const pid = pool.stats().find((member) => member.id === memberId)?.pid;
+  assert.ok(pid !== undefined, `${memberId} has no pid`);
+  return pid;
+}
+
+test("SIGKILL of a member mid-run: its open turns reject within a second, it is restarted, and its threads run their next turn on a healthy member with full history, each held by one member", async (t) => {
+  const env = await createOfflineEnvironment({ model: { defaultReply: echoHistory } });
+  const errors: Error[] = [];
+  const pool = new CodexPool({ spawn: 3, ...env.options, onError: (error) => errors.push(error) });
+  const outsider = new AsyncCodex({ ...env.options });
+  t.after(async () => {
+    await outsider.close();
+    await pool.close();
+    await env.close();
+  });
+  const threads = await within(Promise.all(Array.from({ length: 6 }, () => pool.threadStart())), "6 thread starts", LONG_MS);
+  await within(Promise.all(threads.map((thread, index) => thread.run(`t${index} first`))), "first turns", LONG_MS);
+  const victim = "member-1";
+  const victimPid = pidOf(pool, victim);
+  const onVictim = new Set(threads.filter((thread) => pool.memberOf(thread) === victim));
+  assert.equal(onVictim.size, 2);
+  const homes = new Map(threads.map((thread) => [thread, pool.memberOf(thread)]));
+
+  const turns = await Promise.all(threads.map((thread, index) => thread.turn(`t${index} slow second`)));
+  // A victim's thread runs its next turn as soon as the open one rejected: before its member is back.
+  const nextTurns: Array<Promise<{ result: TurnResult; member: string | undefined }>> = [];
+  const outcomes = turns.map((turn, index) => turn.run().then(
+    (result) => ({ result, at: performance.now() }),
+    (error: unknown) => {
+      nextTurns[index] = (threads[index] as Thread).run(`t${index} third`).then((result) => ({ result, member: pool.memberOf(result.threadId) }));
+      return { error, at: performance.now() };
+    },
+  ));
+  await within(requestsArrived(env.model, "slow", 6), "6 slow turns at the model", LONG_MS);
+  const killedAt = performance.now();
+  process.kill(victimPid, "SIGKILL");
+  const settled = await within(Promise.all(outcomes), "the second turns", LONG_MS);
+
+  settled.forEach((outcome, index) => {
+    const thread = threads[index] as Thread;
+    if (onVictim.has(thread)) {
+      assert.ok("error" in outcome && outcome.error instanceof TransportClosedError, `t${index}: ${JSON.stringify(outcome)}`);
+      assert.equal(outcome.error.signal, "SIGKILL");
+      assert.ok(outcome.at - killedAt < 1000, `t${index} rejected after ${(outcome.at - killedAt).toFixed(0)} ms`);
+    } else {
+      assert.ok("result" in outcome, `t${index}: ${String("error" in outcome && outcome.error)}`);
+      assert.equal(outcome.result.finalResponse, `seen: t${index} first | t${index} slow second`);
+    }
+  });
+  const rejectedMs = Math.max(...settled.filter((outcome) => "error" in outcome).map((outcome) => outcome.at - killedAt));
+
+  // The same Thread objects: the victim's threads were resumed on healthy members at their next turn.
+  const thirds = await within(
+    Promise.all(threads.map((thread, index) => nextTurns[index] ?? thread.run(`t${index} third`).then((result) => ({ result, member: pool.memberOf(thread) })))),
+    "third turns",
+    LONG_MS,
+  );
+  thirds.forEach((third, index) => {
+    const { result, member } = third;
+    const thread = threads[index] as Thread;
+    const texts = (result.finalResponse ?? "").replace(/^seen: /, "").split(" | ");
+    assert.equal(texts[0], `t${index} first`, result.finalResponse ?? "");
+    assert.equal(texts.at(-1), `t${index} third`, result.finalResponse ?? "");
+    if (onVictim.has(thread)) {
+      assert.ok(member !== undefined && member !== victim, `t${index} ran its next turn on ${member}`);
+    } else {
+      assert.equal(result.finalResponse, `seen: t${index} first | t${index} slow second | t${index} third`);
+      assert.equal(member, homes.get(thread), `t${index} moved although its member lived`);
+    }
+  });
+  const victimThird = thirds[threads.indexOf([...onVictim][0] as Thread)];
+  t.diagnostic(`victim's threads moved to: ${[...onVictim].map((thread) => pool.memberOf(thread)).join(", ")}; one answered "${victimThird?.result.finalResponse}"`);
+
+  await within(pool.start(), "the victim's restart", LONG_MS);
+  const stats = pool.stats();
+  const restarted = stats.find((member) => member.id === victim);
+  assert.equal(restarted?.state, "up");
+  assert.equal(restarted?.restarts, 1);
+  assert.ok(restarted?.pid !== undefined && restarted.pid !== victimPid && !processExists(victimPid));
+  assert.equal(stats.reduce((sum, member) => sum + member.threads, 0), 6);
+  assert.equal((await runtimePids()).length, 3);
+
+  // One writer each: the runtime refuses a runtime outside the pool, and the pool routes to the holder.
+  for (const thread of threads) {
+    assert.ok(pool.memberOf(thread) !== undefined);
+    await assert.rejects(outsider.threadResume(thread.id), (error: unknown) => ThreadOwnedElsewhereError.isActiveWriterRefusal(error));
+  }
+  assert.ok(errors.every((error) => error instanceof TransportClosedError), errors.join("\n"));
+  t.diagnostic(`open turns rejected ${rejectedMs.toFixed(0)} ms after SIGKILL`);
+});
+
+test("draining a member while turns run: the turns finish, its threads move, later turns on them succeed with history, and its process is gone", async (t) => {
+  const env = await createOfflineEnvironment({ model: { defaultReply: echoHistory } });
+  const errors: Error[] = [];
+  const pool = new CodexPool({ spawn: 2, ...env.options, onError: (error) => errors.push(error) });
+  t.after(async () => {
+    await pool.close();
+    await env.close();
+  });
+  const threads = await within(Promise.all(Array.from({ length: 4 }, () => pool.threadStart())), "4 thread starts", LONG_MS);
+  await within(Promise.all(threads.map((thread, index) => thread.run(`d${index} first`))), "first turns", LONG_MS);
+  const drainedPid = pidOf(pool, "member-1");
+  const moving = threads.filter((thread) => pool.memberOf(thread) === "member-1");
+  assert.equal(moving.length, 2);
+
+  const turns = await Promise.all(threads.map((thread, index) => thread.turn(`d${index} slow second`)));
+  const results = Promise.all(turns.map((turn) => turn.run()));
+  await within(requestsArrived(env.model, "slow", 4), "4 slow turns at the model", LONG_MS);
+  const drained = pool.drain("member-1");
+  assert.equal(pool.stats()[0]?.state, "draining");
+  // A call on a moving thread waits for the move, then runs where the thread went.
+  const readDuringDrain = (moving[0] as Thread).read();
+
+  const seconds = await within(results, "the second turns", LONG_MS);
+  seconds.forEach((result, index) => assert.equal(result.finalResponse, `seen: d${index} first | d${index} slow second`));
+  await within(drained, "the drain", LONG_MS);
+  assert.equal((await within(readDuringDrain, "a read during the drain")).thread.id, moving[0]?.id);
+
+  const stats = pool.stats();
+  assert.deepEqual(stats.map((member) => [member.id, member.threads, member.turnsRunning]), [["member-2", 4, 0]]);
+  assert.ok(!processExists(drainedPid));
+  assert.deepEqual(await runtimePids(), [stats[0]?.pid]);
+  for (const thread of moving) {
+    const index = threads.indexOf(thread);
+    assert.equal(pool.memberOf(thread), "member-2");
+    const result = await within(thread.run(`d${index} third`), "a turn after the move");
+    assert.equal(result.finalResponse, `seen: d${index} first | d${index} slow second | d${index} third`);
+  }
+  assert.deepEqual(errors, []);
+
+  // The pool grows again, and new threads go to the idle newcomer.
+  assert.equal(pool.add(), "member-3");
+  const fresh = await pool.threadStart();
+  assert.equal(pool.memberOf(fresh), "member-3");
+  assert.equal((await fresh.run("new")).finalResponse, "seen: new");
+});
