@@ -162,3 +162,45 @@ test("draining a member while turns run: the turns finish, its threads move, lat
   assert.equal(pool.memberOf(fresh), "member-3");
   assert.equal((await fresh.run("new")).finalResponse, "seen: new");
 });
+
+test("with failover off, a dead member's thread waits for that member's restart and resumes there, with history", async (t) => {
+  const env = await createOfflineEnvironment({ model: { defaultReply: echoHistory } });
+  const pool = new CodexPool({ spawn: 2, failover: false, ...env.options });
+  t.after(async () => {
+    await pool.close();
+    await env.close();
+  });
+  const [thread] = await Promise.all([pool.threadStart(), pool.threadStart()]);
+  assert.ok(thread);
+  await thread.run("f first");
+  const home = pool.memberOf(thread) as string;
+  const pid = pidOf(pool, home);
+  const turn = await thread.turn("f slow second");
+  const outcome = turn.run();
+  await within(requestsArrived(env.model, "slow", 1), "the slow turn at the model", LONG_MS);
+  process.kill(pid, "SIGKILL");
+  await assert.rejects(within(outcome, "the open turn"), TransportClosedError);
+
+  const result = await within(thread.run("f third"), "the turn after the restart", LONG_MS);
+  assert.equal(result.finalResponse, "seen: f first | f slow second | f third");
+  assert.equal(pool.memberOf(thread), home);
+  const member = pool.stats().find((stats) => stats.id === home);
+  assert.equal(member?.restarts, 1);
+  assert.ok(member?.pid !== undefined && member.pid !== pid);
+});
+
+test("a member that cannot start is skipped: new threads go to the healthy member, and the failure is reported", async (t) => {
+  const env = await createOfflineEnvironment();
+  const errors: Error[] = [];
+  const pool = new CodexPool({ members: [{ ...env.options, codexBin: "/nonexistent/codex" }, env.options], onError: (error) => errors.push(error) });
+  t.after(async () => {
+    await pool.close();
+    await env.close();
+  });
+  const threads = await Promise.all([pool.threadStart(), pool.threadStart()]);
+  assert.deepEqual(threads.map((thread) => pool.memberOf(thread)), ["member-2", "member-2"]);
+  assert.equal((await threads[0]?.run("hi"))?.finalResponse, "echo: hi");
+  const [broken] = pool.stats();
+  assert.ok(broken?.state === "down" || broken?.state === "starting", broken?.state);
+  assert.ok(errors.length >= 1 && errors.every((error) => error.name === "CodexNotFoundError"), errors.join("\n"));
+});
