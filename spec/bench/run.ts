@@ -15,6 +15,7 @@
  */
 
 import { mkdir, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -26,13 +27,14 @@ import { type BenchBuild, benchFreshProcess, benchImport, buildForBench } from "
 import { benchMemory } from "./memory.js";
 import { benchOfficialSdk, OFFICIAL_SDK_VERSION } from "./official-sdk.js";
 import { benchOptOut } from "./opt-out.js";
+import { benchPool, memberCountsFor } from "./pool.js";
 import { describeMachine, formatTable, type Report, type Row, row, skippedRow } from "./report.js";
 import { benchRemote } from "./remote.js";
 import { benchStreaming } from "./streaming.js";
 import { benchWarmTurn } from "./warm-turn.js";
 
 /** The benchmarks, in the order they run. */
-const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "officialSdk", "optOut", "freshProcess", "import", "concurrentStarts", "remote"] as const;
+const BENCHMARKS = ["coldStart", "warmTurn", "streaming", "concurrency", "memory", "officialSdk", "optOut", "freshProcess", "import", "concurrentStarts", "remote", "pool"] as const;
 type BenchmarkId = (typeof BENCHMARKS)[number];
 
 /** How many `threadStart()` calls the concurrent-starts rows make at once (their row ids name these). */
@@ -52,6 +54,7 @@ const SIZES = {
     // A single start is over in ~12 ms: more rounds for it, so the ratio is not one noisy sample's.
     concurrentStarts: { counts: CONCURRENT_STARTS, rounds: [30, 10, 10] },
     remote: { warmTurns: 30, deltas: 20_000, streamingTurns: 6 },
+    pool: { threads: 12, turnsPerThread: 5, rounds: 3, memberCounts: memberCountsFor(cpus().length) },
   },
   quick: {
     coldStarts: 2,
@@ -66,6 +69,7 @@ const SIZES = {
     // Row ids name the full sizes; quick runs keep them with fewer starts (64 take seconds on the runtime).
     concurrentStarts: { counts: [1, 4, 8], rounds: [1, 1, 1] },
     remote: { warmTurns: 2, deltas: 500, streamingTurns: 1 },
+    pool: { threads: 2, turnsPerThread: 1, rounds: 1, memberCounts: [1, 2] },
   },
 };
 
@@ -243,6 +247,21 @@ async function main(): Promise<void> {
       });
     }
   });
+
+  await run("pool", () => withEnvironment(async (env) => {
+    const result = await benchPool(env, sizes.pool);
+    details.pool = result;
+    const base = result.points[0];
+    const scaled = result.points.find((point) => point.members === result.scaledMembers);
+    const perCount = result.points.map((point) => `${point.members}: ${point.turnsPerSecond.median.toFixed(1)}`).join(", ");
+    const cpu = result.points.map((point) => `${point.members}: ${point.runtimeCpuMsPerTurn === null ? "n/a" : point.runtimeCpuMsPerTurn.toFixed(0)}`).join(", ");
+    notes.push(`Pool turns/s by members (${result.cores} cores, ${result.threads} threads × ${result.turnsPerThread} turns): ${perCount}. Runtime CPU per turn, ms, by members: ${cpu}.`);
+    rows.push(row({
+      id: "pool", name: `12. Pool: turns/s, 1 → ${result.scaledMembers} members (${result.cores} cores)`, unit: "turns/s",
+      sdk: scaled?.turnsPerSecond.median ?? Number.NaN, baseline: (base?.turnsPerSecond.median ?? Number.NaN) * result.scaledMembers, baselineName: "linear", ratio: result.efficiency,
+      target: { on: "ratio", op: ">=", value: 0.9, text: "≥ 0.90× linear" },
+    }));
+  }));
 
   const report: Report = { generatedAt: new Date().toISOString(), mode, machine: describeMachine(runtimeVersion()), rows, notes, details };
   process.stdout.write(`${formatTable(report)}\n`);
