@@ -11,7 +11,16 @@
 import { cpus } from "node:os";
 import { CodexPool } from "../../lib/index.js";
 import type { BenchEnvironment } from "./environment.js";
-import { childCpuMs, median, range, type Summary, summarize } from "./stats.js";
+import { childCpuMs, measureCpuAndWall, median, range, type Summary, summarize } from "./stats.js";
+
+/** One measured round. */
+interface Round {
+  turnsPerSecond: number;
+  wallMs: number;
+  /** CPU of all the pool's runtimes during the round; `undefined` without `/proc`. */
+  runtimeCpuMs: number | undefined;
+  clientCpuMs: number;
+}
 
 /** Sizes of the pool benchmark. */
 export interface PoolBenchOptions {
@@ -29,6 +38,10 @@ export interface PoolScalingPoint {
   turnsPerSecond: Summary;
   /** Median CPU the runtimes spent per turn, in ms (all members together; `null` without `/proc`). */
   runtimeCpuMsPerTurn: number | null;
+  /** Median cores the runtimes kept busy together: their CPU time ÷ wall time (`null` without `/proc`). */
+  runtimeCores: number | null;
+  /** Median cores this process (the SDK and the test load) kept busy. */
+  clientCores: number;
 }
 
 /** Throughput per member count, and how close the scaling came to linear. */
@@ -52,24 +65,22 @@ export function memberCountsFor(cores: number): number[] {
 export async function benchPool(env: BenchEnvironment, options: PoolBenchOptions): Promise<PoolBenchResult> {
   const { threads, turnsPerThread, memberCounts } = options;
   const turns = threads * turnsPerThread;
-  const round = async (members: number): Promise<{ turnsPerSecond: number; runtimeCpuMsPerTurn: number | undefined }> => {
+  const round = async (members: number): Promise<Round> => {
     await using pool = new CodexPool({ spawn: members, codexHome: env.codexHome, cwd: env.workdir });
     await pool.start();
     const started = await Promise.all(range(threads).map(() => pool.threadStart()));
     const pids = pool.stats().map((member) => member.pid);
     const cpuBefore = totalCpuMs(pids);
-    const startedAt = performance.now();
-    await Promise.all(started.map(async (thread, index) => {
+    const { wallMs, cpuMs } = await measureCpuAndWall(() => Promise.all(started.map(async (thread, index) => {
       for (let turn = 0; turn < turnsPerThread; turn += 1) await thread.run(`Thread ${index}, turn ${turn}: say hello.`);
-    }));
-    const wallMs = performance.now() - startedAt;
+    })));
     const cpuAfter = totalCpuMs(pids);
-    const runtimeCpuMsPerTurn = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / turns;
-    return { turnsPerSecond: turns / (wallMs / 1000), runtimeCpuMsPerTurn };
+    const runtimeCpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+    return { turnsPerSecond: turns / (wallMs / 1000), runtimeCpuMs, wallMs, clientCpuMs: cpuMs };
   };
 
   await round(Math.max(...memberCounts));
-  const samples = new Map(memberCounts.map((members) => [members, [] as Array<{ turnsPerSecond: number; runtimeCpuMsPerTurn: number | undefined }>]));
+  const samples = new Map(memberCounts.map((members) => [members, [] as Round[]]));
   for (let index = 0; index < options.rounds; index += 1) {
     const shift = index % memberCounts.length;
     for (const members of [...memberCounts.slice(shift), ...memberCounts.slice(0, shift)]) samples.get(members)?.push(await round(members));
@@ -77,8 +88,14 @@ export async function benchPool(env: BenchEnvironment, options: PoolBenchOptions
 
   const points = memberCounts.map((members) => {
     const runs = samples.get(members) ?? [];
-    const cpu = runs.flatMap((run) => (run.runtimeCpuMsPerTurn === undefined ? [] : [run.runtimeCpuMsPerTurn]));
-    return { members, turnsPerSecond: summarize(runs.map((run) => run.turnsPerSecond)), runtimeCpuMsPerTurn: cpu.length === 0 ? null : median(cpu) };
+    const measured = runs.filter((run) => run.runtimeCpuMs !== undefined) as Array<Round & { runtimeCpuMs: number }>;
+    return {
+      members,
+      turnsPerSecond: summarize(runs.map((run) => run.turnsPerSecond)),
+      runtimeCpuMsPerTurn: measured.length === 0 ? null : median(measured.map((run) => run.runtimeCpuMs / turns)),
+      runtimeCores: measured.length === 0 ? null : median(measured.map((run) => run.runtimeCpuMs / run.wallMs)),
+      clientCores: median(runs.map((run) => run.clientCpuMs / run.wallMs)),
+    };
   });
   const cores = cpus().length;
   const withinCores = points.filter((point) => point.members <= Math.max(cores, 2));

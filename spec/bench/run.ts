@@ -27,7 +27,7 @@ import { type BenchBuild, benchFreshProcess, benchImport, buildForBench } from "
 import { benchMemory } from "./memory.js";
 import { benchOfficialSdk, OFFICIAL_SDK_VERSION } from "./official-sdk.js";
 import { benchOptOut } from "./opt-out.js";
-import { benchPool, memberCountsFor } from "./pool.js";
+import { benchPool, memberCountsFor, type PoolScalingPoint } from "./pool.js";
 import { describeMachine, formatTable, type Report, type Row, row, skippedRow } from "./report.js";
 import { benchRemote } from "./remote.js";
 import { benchStreaming } from "./streaming.js";
@@ -254,8 +254,10 @@ async function main(): Promise<void> {
     const base = result.points[0];
     const scaled = result.points.find((point) => point.members === result.scaledMembers);
     const perCount = result.points.map((point) => `${point.members}: ${point.turnsPerSecond.median.toFixed(1)}`).join(", ");
-    const cpu = result.points.map((point) => `${point.members}: ${point.runtimeCpuMsPerTurn === null ? "n/a" : point.runtimeCpuMsPerTurn.toFixed(0)}`).join(", ");
-    notes.push(`Pool turns/s by members (${result.cores} cores, ${result.threads} threads × ${result.turnsPerThread} turns): ${perCount}. Runtime CPU per turn, ms, by members: ${cpu}.`);
+    const byMembers = (value: (point: PoolScalingPoint) => number | null, digits: number): string =>
+      result.points.map((point) => `${point.members}: ${value(point)?.toFixed(digits) ?? "n/a"}`).join(", ");
+    notes.push(`Pool turns/s by members (${result.cores} cores, ${result.threads} threads × ${result.turnsPerThread} turns): ${perCount}.`);
+    notes.push(`Pool runtime CPU per turn, ms: ${byMembers((point) => point.runtimeCpuMsPerTurn, 0)}; cores busy, runtimes: ${byMembers((point) => point.runtimeCores, 2)}; this process: ${byMembers((point) => point.clientCores, 2)}.`);
     rows.push(row({
       id: "pool", name: `12. Pool: turns/s, 1 → ${result.scaledMembers} members (${result.cores} cores)`, unit: "turns/s",
       sdk: scaled?.turnsPerSecond.median ?? Number.NaN, baseline: (base?.turnsPerSecond.median ?? Number.NaN) * result.scaledMembers, baselineName: "linear", ratio: result.efficiency,
