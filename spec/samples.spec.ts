@@ -79,6 +79,11 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^client 2, same thread: echo: Which word\?$/m,
     /^wrong token: AuthenticationError \(HTTP 401: invalid websocket bearer token\)$/m,
   ],
+  pool: [
+    /^member-1: 2 threads, 2 turns done\nmember-2: 2 threads, 2 turns done$/m,
+    /^after the drain: member-2 holds 4$/m,
+    /^a moved thread still answers: echo: Which number did I ask you to remember\?$/m,
+  ],
   "kitchen-sink": [
     /^\(fake model\) model gpt-\S+, effort low, summary concise, service tier standard, format json_schema$/m,
     /^status: completed$/m,
