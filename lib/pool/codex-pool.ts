@@ -60,6 +60,8 @@ export class CodexPool implements AsyncDisposable {
   readonly #template: AsyncCodexOptions | undefined;
   readonly #onError: (error: CodexError) => void;
   readonly #session: Session;
+  /** Drains in progress, so a second `drain()` of a member joins the first. */
+  readonly #drains = new Map<PoolMember, Promise<void>>();
   #nextMember = 1;
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
@@ -192,17 +194,21 @@ export class CodexPool implements AsyncDisposable {
    */
   async drain(memberId: string, options: CallOptions = {}): Promise<void> {
     const member = this.#member(memberId);
-    member.beginDrain();
-    const drained = (async () => {
-      for (;;) {
-        await member.whenUnreserved();
-        const held = [...this.#threads.values()].filter((placement) => placement.isOn(member));
-        if (held.length === 0) break;
-        await Promise.all(held.map((placement) => this.#move(placement, member)));
-      }
-      await member.close();
-      this.#members.splice(this.#members.indexOf(member), 1);
-    })();
+    let drained = this.#drains.get(member);
+    if (!drained) {
+      member.beginDrain();
+      drained = (async () => {
+        for (;;) {
+          await member.whenUnreserved();
+          const held = [...this.#threads.values()].filter((placement) => placement.isOn(member));
+          if (held.length === 0) break;
+          await Promise.all(held.map((placement) => this.#move(placement, member)));
+        }
+        await member.close();
+        this.#members.splice(this.#members.indexOf(member), 1);
+      })().finally(() => this.#drains.delete(member));
+      this.#drains.set(member, drained);
+    }
     await raceAbort(drained, options.signal);
   }
 
@@ -357,19 +363,26 @@ export class CodexPool implements AsyncDisposable {
     }
   }
 
-  /** The member, other than `except`, whose runtime has the thread loaded. */
+  /** The member in service, other than `except`, whose runtime has the thread loaded. */
   async #holderOf(threadId: string, except: PoolMember): Promise<PoolMember | undefined> {
-    const others = this.#members.filter((member) => member !== except);
+    const others = this.#members.filter((member) => member !== except && member.inService);
     const loaded = await Promise.all(others.map((member) => member.hasLoaded(threadId).catch(() => false)));
     return others.find((_member, index) => loaded[index]);
   }
 
   /** Hands a thread of a draining member over, once its calls and turns ended; calls on it wait meanwhile. */
   #move(placement: ThreadPlacement, from: PoolMember): Promise<void> {
+    const before = placement.moving;
     const move = (async () => {
+      await before;
       await placement.idle();
-      await from.release(placement.threadId);
-      placement.unassign();
+      if (!placement.isOn(from)) return;
+      try {
+        await from.release(placement.threadId);
+      } finally {
+        // Even when the release failed: the member is closed next, which frees the lock anyway.
+        placement.unassign();
+      }
       // With nowhere to go, it is resumed at its next call, once a member was added.
       if (this.#members.some((member) => member.placeable)) await this.#resume(placement);
     })();

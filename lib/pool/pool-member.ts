@@ -60,7 +60,8 @@ export class PoolMember {
   /** Set by `beginDrain()`: never placed on or restarted again. */
   #retiring = false;
   #restartTimer: NodeJS.Timeout | undefined;
-  #pumping = false;
+  /** The notification listener in use: replaced at each start after a close, so one pump runs at a time. */
+  #pump: AsyncIterable<Notification> | undefined;
   /** Waiters for a thread's `thread/closed`, by thread id; also released when the runtime goes away. */
   readonly #closeWaiters = new Map<string, Array<() => void>>();
 
@@ -164,6 +165,7 @@ export class PoolMember {
   async close(): Promise<void> {
     clearTimeout(this.#restartTimer);
     this.#state = "idle";
+    this.#pump = undefined;
     this.#starting = undefined;
     this.#failedStarts = 0;
     this.#restarting = false;
@@ -176,7 +178,7 @@ export class PoolMember {
 
   #start(): void {
     this.#state = "starting";
-    this.#pump();
+    this.#forwardNotifications();
     const starting = this.codex.start().then(
       () => {
         if (this.#starting !== starting) return;
@@ -230,16 +232,15 @@ export class PoolMember {
   }
 
   /** Forwards the runtime's notifications to the pool for as long as the client lives. */
-  #pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
+  #forwardNotifications(): void {
+    if (this.#pump) return;
     const notifications = this.codex.notifications();
+    this.#pump = notifications;
     void (async () => {
       for await (const notification of notifications) {
         if (notification.method === "thread/closed") this.#threadClosed(notification.params.threadId);
         this.#events.onNotification(notification);
       }
-      this.#pumping = false;
     })();
   }
 

@@ -32,8 +32,13 @@ export class ThreadPlacement {
     return this.#member?.holding ? this.#member : undefined;
   }
 
+  /** The thread is now on `member`; when that member's runtime died meanwhile, it is where the thread was. */
   assign(member: PoolMember): void {
     this.unassign();
+    if (!member.holding) {
+      this.previous = member;
+      return;
+    }
     this.#member = member;
     this.previous = undefined;
     member.threads.add(this.threadId);
