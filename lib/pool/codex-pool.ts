@@ -16,6 +16,7 @@ import type { GoalHandle } from "../goals/goal-handle.js";
 import type { GoalOptions } from "../goals/goal-options.js";
 import { PoolMember, type PoolMemberState } from "./pool-member.js";
 import { type CodexPoolOptions, checkMemberOptions, resolvePoolOptions } from "./pool-options.js";
+import { ThreadDirectory } from "./thread-directory.js";
 import { ThreadPlacement } from "./thread-placement.js";
 
 /** One member in {@link CodexPool.stats}. */
@@ -53,23 +54,19 @@ export interface PoolMemberStats {
  * ```
  */
 export class CodexPool implements AsyncDisposable {
-  readonly #members: PoolMember[] = [];
-  readonly #threads = new Map<string, ThreadPlacement>();
+  readonly #directory: ThreadDirectory;
   readonly #subscribers = new Broadcast<Notification>();
-  readonly #failover: boolean;
   readonly #template: AsyncCodexOptions | undefined;
   readonly #onError: (error: CodexError) => void;
   readonly #session: Session;
-  /** Drains in progress, so a second `drain()` of a member joins the first. */
-  readonly #drains = new Map<PoolMember, Promise<void>>();
   #nextMember = 1;
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
   constructor(options: CodexPoolOptions) {
     const resolved = resolvePoolOptions(options);
-    this.#failover = resolved.failover;
     this.#template = resolved.template;
     this.#onError = resolved.onError;
+    this.#directory = new ThreadDirectory(resolved.failover, resolved.onError);
     for (const member of resolved.members) this.#addMember(member);
     this.#session = {
       request: (method, params, schema, call) => this.#threadRequest(method, params, schema, call),
@@ -82,14 +79,14 @@ export class CodexPool implements AsyncDisposable {
 
   /** Starts every member now instead of on demand; waits for members being restarted too. */
   async start(options: CallOptions = {}): Promise<void> {
-    await Promise.all(this.#members.filter((member) => member.inService).map((member) => member.ready(options.signal)));
+    await Promise.all(this.#directory.members.filter((member) => member.inService).map((member) => member.ready(options.signal)));
   }
 
   /** Closes every member and waits until their processes are gone; open turns fail with `TransportClosedError`. A later call starts members again. */
   async close(): Promise<void> {
-    for (const placement of this.#threads.values()) placement.unassign();
-    this.#threads.clear();
-    await Promise.all(this.#members.map((member) => member.close()));
+    for (const placement of this.#directory.threads.values()) placement.unassign();
+    this.#directory.threads.clear();
+    await Promise.all(this.#directory.members.map((member) => member.close()));
     this.#subscribers.endAll();
   }
 
@@ -105,12 +102,12 @@ export class CodexPool implements AsyncDisposable {
 
   /** Lists the models (`model/list`), from any member. */
   async models(options: CallOptions & { includeHidden?: boolean } = {}): Promise<ModelListResponse> {
-    return (await this.#anyMember(options.signal)).codex.models(options);
+    return (await this.#directory.anyMember(options.signal)).codex.models(options);
   }
 
   /** Lists stored threads (`thread/list`); members sharing one `CODEX_HOME` all list the same threads. */
   async threadList(options: CallOptions & ThreadListParams = {}): Promise<ThreadListResponse> {
-    return (await this.#anyMember(options.signal)).codex.threadList(options);
+    return (await this.#directory.anyMember(options.signal)).codex.threadList(options);
   }
 
   /** Starts a new thread on the least loaded healthy member. Approval mode defaults to `ApprovalMode.autoReview`. */
@@ -139,12 +136,12 @@ export class CodexPool implements AsyncDisposable {
     if (options.ephemeral !== undefined) throw new InvalidArgumentError("options.ephemeral", "applies to threadStart and threadFork only");
     threadParams(options);
     const { signal, ...resumeOptions } = options;
-    const known = this.#threads.get(threadId);
-    const placement = known ?? this.#placementOf(threadId);
+    const known = this.#directory.threads.get(threadId);
+    const placement = known ?? this.#directory.placementOf(threadId);
     placement.resumeOptions = { ...placement.resumeOptions, ...resumeOptions };
     const held = placement.member !== undefined && placement.moving === undefined;
     try {
-      const { member, done } = await this.#route(threadId, signal);
+      const { member, done } = await this.#directory.route(threadId, signal);
       try {
         // Routing resumed a thread no member held; one already held is resumed again where it is, for the options.
         if (held) await member.codex.threadResume(threadId, options);
@@ -152,7 +149,7 @@ export class CodexPool implements AsyncDisposable {
         done();
       }
     } catch (error) {
-      if (!known && !placement.member && this.#threads.get(threadId) === placement) this.#threads.delete(threadId);
+      if (!known && !placement.member && this.#directory.threads.get(threadId) === placement) this.#directory.threads.delete(threadId);
       throw error;
     }
     return new Thread(this.#session, threadId);
@@ -161,16 +158,16 @@ export class CodexPool implements AsyncDisposable {
   /** Archives a thread, on the member that holds it if one does. */
   async threadArchive(threadId: string, options: CallOptions = {}): Promise<void> {
     checkThreadId(threadId);
-    const placement = this.#threads.get(threadId);
+    const placement = this.#directory.threads.get(threadId);
     if (!placement?.member && !placement?.moving) {
-      await (await this.#anyMember(options.signal)).codex.threadArchive(threadId, options);
+      await (await this.#directory.anyMember(options.signal)).codex.threadArchive(threadId, options);
       return;
     }
-    const { member, done } = await this.#route(threadId, options.signal);
+    const { member, done } = await this.#directory.route(threadId, options.signal);
     try {
       await member.codex.threadArchive(threadId, options);
       placement.unassign();
-      this.#threads.delete(threadId);
+      this.#directory.threads.delete(threadId);
     } finally {
       done();
     }
@@ -179,7 +176,7 @@ export class CodexPool implements AsyncDisposable {
   /** Restores an archived thread; it is resumed on a member at its first call. */
   async threadUnarchive(threadId: string, options: CallOptions = {}): Promise<Thread> {
     checkThreadId(threadId);
-    await (await this.#anyMember(options.signal)).codex.threadUnarchive(threadId, options);
+    await (await this.#directory.anyMember(options.signal)).codex.threadUnarchive(threadId, options);
     return new Thread(this.#session, threadId);
   }
 
@@ -194,22 +191,7 @@ export class CodexPool implements AsyncDisposable {
    */
   async drain(memberId: string, options: CallOptions = {}): Promise<void> {
     const member = this.#member(memberId);
-    let drained = this.#drains.get(member);
-    if (!drained) {
-      member.beginDrain();
-      drained = (async () => {
-        for (;;) {
-          await member.whenUnreserved();
-          const held = [...this.#threads.values()].filter((placement) => placement.isOn(member));
-          if (held.length === 0) break;
-          await Promise.all(held.map((placement) => this.#move(placement, member)));
-        }
-        await member.close();
-        this.#members.splice(this.#members.indexOf(member), 1);
-      })().finally(() => this.#drains.delete(member));
-      this.#drains.set(member, drained);
-    }
-    await raceAbort(drained, options.signal);
+    await raceAbort(this.#directory.drain(member), options.signal);
   }
 
   /**
@@ -226,7 +208,7 @@ export class CodexPool implements AsyncDisposable {
 
   /** Per member: state, threads held, turns running and done, restarts. */
   stats(): PoolMemberStats[] {
-    return this.#members.map((member) => ({
+    return this.#directory.members.map((member) => ({
       id: member.id,
       state: member.state,
       pid: member.codex.pid,
@@ -239,176 +221,44 @@ export class CodexPool implements AsyncDisposable {
 
   /** The id of the member holding a thread, or `undefined` when none does (not placed yet, or its runtime died). */
   memberOf(thread: Thread | string): string | undefined {
-    return this.#threads.get(typeof thread === "string" ? thread : thread.id)?.member?.id;
+    return this.#directory.threads.get(typeof thread === "string" ? thread : thread.id)?.member?.id;
   }
 
   #addMember(options: AsyncCodexOptions): PoolMember {
     const member = new PoolMember(`member-${this.#nextMember}`, options, {
       onNotification: (notification) => this.#subscribers.push(notification),
-      onDown: (down) => this.#onDown(down),
+      onDown: (down) => this.#directory.memberDown(down),
       onError: this.#onError,
     });
     this.#nextMember += 1;
-    this.#members.push(member);
+    this.#directory.members.push(member);
     return member;
   }
 
   #member(memberId: string): PoolMember {
-    const member = this.#members.find((candidate) => candidate.id === memberId);
-    if (!member) throw new InvalidArgumentError("memberId", `is not a member of this pool: ${describe(memberId)} (members: ${this.#members.map((m) => m.id).join(", ")})`);
+    const member = this.#directory.members.find((candidate) => candidate.id === memberId);
+    if (!member) throw new InvalidArgumentError("memberId", `is not a member of this pool: ${describe(memberId)} (members: ${this.#directory.members.map((m) => m.id).join(", ")})`);
     return member;
   }
 
   /** Creates a thread on the least loaded healthy member and places it there. */
   async #newThread(signal: AbortSignal | undefined, create: (member: PoolMember) => Promise<Thread>, resumeOptions: ThreadOptions, ephemeral: boolean): Promise<Thread> {
-    const { member, unreserve } = await this.#place(signal);
+    const { member, unreserve } = await this.#directory.place(signal);
     try {
       const { id } = await create(member);
       const placement = new ThreadPlacement(id, resumeOptions, ephemeral);
       placement.assign(member);
-      this.#threads.set(id, placement);
+      this.#directory.threads.set(id, placement);
       return new Thread(this.#session, id);
     } finally {
       unreserve();
     }
   }
 
-  /** The least loaded healthy member, started, with a thread reserved on it. Members that fail to start are skipped. */
-  async #place(signal: AbortSignal | undefined): Promise<{ member: PoolMember; unreserve: () => void }> {
-    const candidates = this.#members
-      .filter((member) => member.placeable)
-      .sort((a, b) => a.turnsRunning - b.turnsRunning || a.threadLoad - b.threadLoad);
-    let lastError: unknown = new CodexError(`CodexPool has no healthy member (${this.#members.map((m) => `${m.id}: ${m.state}`).join(", ") || "none"})`);
-    for (const member of candidates) {
-      const unreserve = member.reserve();
-      try {
-        await member.ready(signal);
-        return { member, unreserve };
-      } catch (error) {
-        unreserve();
-        if (signal?.aborted) throw error;
-        lastError = error;
-      }
-    }
-    throw lastError;
-  }
-
-  /** A member for a call that belongs to no thread: a running one if there is, else the least loaded. */
-  async #anyMember(signal: AbortSignal | undefined): Promise<PoolMember> {
-    const running = this.#members.find((member) => member.placeable && member.state === "up");
-    if (running) return running;
-    const { member, unreserve } = await this.#place(signal);
-    unreserve();
-    return member;
-  }
-
-  #placementOf(threadId: string): ThreadPlacement {
-    let placement = this.#threads.get(threadId);
-    if (!placement) {
-      placement = new ThreadPlacement(threadId, {});
-      this.#threads.set(threadId, placement);
-    }
-    return placement;
-  }
-
-  /**
-   * The member holding the thread, with the thread marked in use (a move waits until `done()`).
-   * Waits for a move in progress; a thread no member holds (its runtime died, or the pool has not
-   * seen it) is resumed first, once however many calls wait for it.
-   */
-  async #route(threadId: string, signal: AbortSignal | undefined): Promise<{ member: PoolMember; done: () => void }> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const placement = this.#placementOf(threadId);
-      if (placement.moving) {
-        await raceAbort(placement.moving, signal);
-        continue;
-      }
-      const member = placement.member;
-      if (member) return { member, done: placement.use() };
-      const resumed = this.#resume(placement);
-      const settled: Promise<void> = resumed.then(
-        () => {},
-        () => {},
-      ).then(() => {
-        if (placement.moving === settled) placement.moving = undefined;
-      });
-      placement.moving = settled;
-      await raceAbort(resumed, signal);
-    }
-  }
-
-  /**
-   * Resumes a thread no member holds: on the least loaded healthy member, or with failover off on
-   * the member that held it, once restarted. A runtime refusing because another holds the thread
-   * ("already has an active writer") sends it to that runtime when it is a member.
-   */
-  async #resume(placement: ThreadPlacement): Promise<void> {
-    const { threadId, previous } = placement;
-    if (placement.ephemeral) throw new CodexError(`Thread ${threadId} is ephemeral and was lost with its runtime (${previous?.id ?? "closed"}): ephemeral threads cannot move`);
-    const waitForPrevious = !this.#failover && previous !== undefined && previous.inService && this.#members.includes(previous);
-    const { member, unreserve } = waitForPrevious ? { member: previous, unreserve: previous.reserve() } : await this.#place(undefined);
-    try {
-      if (waitForPrevious) await member.ready();
-      await member.codex.threadResume(threadId, placement.resumeOptions);
-      placement.assign(member);
-    } catch (error) {
-      if (!ThreadOwnedElsewhereError.isActiveWriterRefusal(error)) throw error;
-      const holder = await this.#holderOf(threadId, member);
-      if (!holder) throw new ThreadOwnedElsewhereError(threadId, { cause: error });
-      await holder.codex.threadResume(threadId, placement.resumeOptions);
-      placement.assign(holder);
-    } finally {
-      unreserve();
-    }
-  }
-
-  /** The member in service, other than `except`, whose runtime has the thread loaded. */
-  async #holderOf(threadId: string, except: PoolMember): Promise<PoolMember | undefined> {
-    const others = this.#members.filter((member) => member !== except && member.inService);
-    const loaded = await Promise.all(others.map((member) => member.hasLoaded(threadId).catch(() => false)));
-    return others.find((_member, index) => loaded[index]);
-  }
-
-  /** Hands a thread of a draining member over, once its calls and turns ended; calls on it wait meanwhile. */
-  #move(placement: ThreadPlacement, from: PoolMember): Promise<void> {
-    const before = placement.moving;
-    const move = (async () => {
-      await before;
-      await placement.idle();
-      if (!placement.isOn(from)) return;
-      try {
-        await from.release(placement.threadId);
-      } finally {
-        // Even when the release failed: the member is closed next, which frees the lock anyway.
-        placement.unassign();
-      }
-      // With nowhere to go, it is resumed at its next call, once a member was added.
-      if (this.#members.some((member) => member.placeable)) await this.#resume(placement);
-    })();
-    const settled: Promise<void> = move.then(
-      () => {},
-      (error: unknown) => this.#onError(error instanceof CodexError ? error : new CodexError(`Moving thread ${placement.threadId} off ${from.id} failed`, { cause: error })),
-    ).then(() => {
-      if (placement.moving === settled) placement.moving = undefined;
-    });
-    placement.moving = settled;
-    return settled;
-  }
-
-  /** A member's runtime died: its threads' locks are gone, and each is resumed at its next call. */
-  #onDown(member: PoolMember): void {
-    for (const placement of this.#threads.values()) {
-      if (!placement.isOn(member)) continue;
-      placement.unassign();
-      placement.previous = member;
-    }
-  }
-
   /** A thread call from a `Thread` of this pool, sent to the member holding the thread. */
   async #threadRequest<T>(method: string, params: unknown, schema: GenericSchema, call: CallOptions = {}): Promise<T> {
     const { threadId } = params as { threadId: string };
-    const { member, done } = await this.#route(threadId, call.signal);
+    const { member, done } = await this.#directory.route(threadId, call.signal);
     try {
       return await sessionOf(member.codex).request<T>(method, params, schema, call);
     } finally {
@@ -438,7 +288,7 @@ export class CodexPool implements AsyncDisposable {
 
   /** A turn of a `Thread` of this pool, started on the member holding the thread and counted there. */
   async #startTurn<Output>(params: TurnStartParams, call: TurnStartOptions = {}): Promise<TurnHandle<Output>> {
-    const { member, done } = await this.#route(params.threadId, call.signal);
+    const { member, done } = await this.#directory.route(params.threadId, call.signal);
     member.turnsRunning += 1;
     let running = true;
     const finish = (ended: boolean): void => {

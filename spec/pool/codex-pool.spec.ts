@@ -160,3 +160,35 @@ test("pool options are checked before anything is spawned: unknown keys, spawn, 
   assert.deepEqual(await runtimePids(), []);
   t.diagnostic("nothing was spawned");
 });
+
+test("notifications() merges every member's, and a pool used again after close() starts fresh members that still report", async (t) => {
+  const env = await createOfflineEnvironment();
+  const pool = new CodexPool({ spawn: 2, ...env.options });
+  t.after(async () => {
+    await pool.close();
+    await env.close();
+  });
+  const startedIds = async (count: number): Promise<{ seen: Set<string>; ids: string[] }> => {
+    const stop = new AbortController();
+    const seen = new Set<string>();
+    const listening = (async () => {
+      for await (const notification of pool.notifications({ signal: stop.signal })) {
+        if (notification.method === "thread/started") seen.add(notification.params.thread.id);
+        if (seen.size === count) return;
+      }
+    })();
+    const threads = await Promise.all(Array.from({ length: count }, () => pool.threadStart()));
+    await within(listening, "thread/started from every member", LONG_MS);
+    stop.abort();
+    return { seen, ids: threads.map((thread) => thread.id) };
+  };
+
+  const first = await startedIds(2);
+  assert.deepEqual(first.seen, new Set(first.ids));
+  assert.deepEqual(pool.stats().map((member) => member.threads), [1, 1]);
+  await pool.close();
+
+  const again = await startedIds(2);
+  assert.deepEqual(again.seen, new Set(again.ids));
+  assert.deepEqual(pool.stats().map((member) => [member.state, member.threads]), [["up", 1], ["up", 1]]);
+});
