@@ -123,6 +123,9 @@ export class ThreadDirectory {
       placement.assign(member);
     } catch (error) {
       if (!ThreadOwnedElsewhereError.isActiveWriterRefusal(error)) throw error;
+      // A runtime whose connection dropped (a remote member) keeps its threads until it unloads
+      // them: the member that held the thread is the likely writer, once it is reconnected.
+      if (previous && previous !== member && previous.inService && this.members.includes(previous)) await previous.ready().catch(() => {});
       const holder = await this.#holderOf(threadId, member);
       if (!holder) throw new ThreadOwnedElsewhereError(threadId, { cause: error });
       await holder.codex.threadResume(threadId, placement.resumeOptions);
