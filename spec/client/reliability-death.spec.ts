@@ -120,3 +120,28 @@ test("a frozen runtime fails requests with RequestTimeoutError after requestTime
   assert.ok(errors.some((reported) => reported instanceof ProtocolError && /response to no pending request/.test(reported.message)));
   t.diagnostic(`timed out ${timedOutMs.toFixed(0)} ms after the freeze; answered ${(performance.now() - thawedAt).toFixed(0)} ms after the thaw`);
 });
+
+test("onDisconnect is called once when the runtime dies, as its waiters are rejected, and never for close()", async (t) => {
+  const disconnects: TransportClosedError[] = [];
+  let turnSettledFirst = false;
+  const { codex } = await offlineCodex(t, {
+    environment: { model: { replies: [{ type: "hang" }] } },
+    codex: { onDisconnect: (error) => disconnects.push(error) },
+  });
+  const thread = await codex.threadStart();
+  const turn = await thread.turn("think forever");
+  const iteration = rejectionOf(turn.run().finally(() => (turnSettledFirst = disconnects.length === 0)));
+  const pid = codex.pid;
+  assert.ok(pid !== undefined);
+  process.kill(pid, "SIGKILL");
+  const error = await within(iteration, "the open turn");
+  assert.ok(error instanceof TransportClosedError);
+  assert.equal(disconnects.length, 1);
+  assert.equal(disconnects[0]?.signal, "SIGKILL");
+  // Called synchronously as the connection closed: before the turn's rejection reached its consumer.
+  assert.equal(turnSettledFirst, false);
+
+  await codex.start();
+  await codex.close();
+  assert.equal(disconnects.length, 1);
+});
