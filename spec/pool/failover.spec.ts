@@ -55,7 +55,11 @@ test("SIGKILL of a member mid-run: its open turns reject within a second, it is 
   const outcomes = turns.map((turn, index) => turn.run().then(
     (result) => ({ result, at: performance.now() }),
     (error: unknown) => {
-      nextTurns[index] = (threads[index] as Thread).run(`t${index} third`).then((result) => ({ result, member: pool.memberOf(result.threadId) }));
+      const rejectedAt = performance.now();
+      nextTurns[index] = (threads[index] as Thread).run(`t${index} third`).then((result) => {
+        t.diagnostic(`t${index}: resumed elsewhere and answered ${(performance.now() - rejectedAt).toFixed(0)} ms after its turn rejected`);
+        return { result, member: pool.memberOf(result.threadId) };
+      });
       return { error, at: performance.now() };
     },
   ));
@@ -140,8 +144,10 @@ test("draining a member while turns run: the turns finish, its threads move, lat
   const readDuringDrain = (moving[0] as Thread).read();
 
   const seconds = await within(results, "the second turns", LONG_MS);
+  const turnsEndedAt = performance.now();
   seconds.forEach((result, index) => assert.equal(result.finalResponse, `seen: d${index} first | d${index} slow second`));
   await within(drained, "the drain", LONG_MS);
+  t.diagnostic(`handover of 2 threads and close took ${(performance.now() - turnsEndedAt).toFixed(0)} ms after the turns ended`);
   assert.equal((await within(readDuringDrain, "a read during the drain")).thread.id, moving[0]?.id);
 
   const stats = pool.stats();
