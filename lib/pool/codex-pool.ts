@@ -161,6 +161,8 @@ export class CodexPool implements AsyncDisposable {
     const placement = this.#directory.threads.get(threadId);
     if (!placement?.member && !placement?.moving) {
       await (await this.#directory.anyMember(options.signal)).codex.threadArchive(threadId, options);
+      // A thread whose member died is not resumed for its next call any more: it is archived.
+      if (placement) this.#directory.threads.delete(threadId);
       return;
     }
     const { member, done } = await this.#directory.route(threadId, options.signal);
