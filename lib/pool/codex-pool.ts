@@ -82,10 +82,13 @@ export class CodexPool implements AsyncDisposable {
     await Promise.all(this.#directory.members.filter((member) => member.inService).map((member) => member.ready(options.signal)));
   }
 
-  /** Closes every member and waits until their processes are gone; open turns fail with `TransportClosedError`. A later call starts members again. */
+  /**
+   * Closes every member and waits until their processes are gone; open turns fail with
+   * `TransportClosedError`. A later call starts members again, and a thread of before continues at
+   * its next call (resumed with the options it was started with).
+   */
   async close(): Promise<void> {
     for (const placement of this.#directory.threads.values()) placement.unassign();
-    this.#directory.threads.clear();
     await Promise.all(this.#directory.members.map((member) => member.close()));
     this.#subscribers.endAll();
   }

@@ -185,7 +185,7 @@ export class PoolMember {
         if (this.#restarting) this.restarts += 1;
         this.#restarting = false;
         this.#failedStarts = 0;
-        this.#state = "up";
+        this.#state = this.#retiring ? "draining" : "up";
         this.#up.resolve();
       },
       (error: CodexError) => {

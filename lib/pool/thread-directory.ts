@@ -71,6 +71,7 @@ export class ThreadDirectory {
     return member;
   }
 
+  /** The thread's placement, made (held by no member yet) when the pool has not seen the thread. */
   placementOf(threadId: string): ThreadPlacement {
     let placement = this.threads.get(threadId);
     if (!placement) {

@@ -2,7 +2,7 @@
 // threads whose writer is a runtime outside the pool.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AsyncCodex, CodexPool, ThreadOwnedElsewhereError } from "../../lib/index.js";
+import { AsyncCodex, CodexPool, type Thread, ThreadOwnedElsewhereError } from "../../lib/index.js";
 import { createOfflineEnvironment } from "../../lib/testing/index.js";
 import { assertInvalid, within } from "../support/assertions.js";
 import { runtimePids } from "../support/offline-codex.js";
@@ -168,7 +168,7 @@ test("notifications() merges every member's, and a pool used again after close()
     await pool.close();
     await env.close();
   });
-  const startedIds = async (count: number): Promise<{ seen: Set<string>; ids: string[] }> => {
+  const startedIds = async (count: number): Promise<{ seen: Set<string>; ids: string[]; threads: Thread[] }> => {
     const stop = new AbortController();
     const seen = new Set<string>();
     const listening = (async () => {
@@ -180,7 +180,7 @@ test("notifications() merges every member's, and a pool used again after close()
     const threads = await Promise.all(Array.from({ length: count }, () => pool.threadStart()));
     await within(listening, "thread/started from every member", LONG_MS);
     stop.abort();
-    return { seen, ids: threads.map((thread) => thread.id) };
+    return { seen, ids: threads.map((thread) => thread.id), threads };
   };
 
   const first = await startedIds(2);
@@ -191,4 +191,8 @@ test("notifications() merges every member's, and a pool used again after close()
   const again = await startedIds(2);
   assert.deepEqual(again.seen, new Set(again.ids));
   assert.deepEqual(pool.stats().map((member) => [member.state, member.threads]), [["up", 1], ["up", 1]]);
+  // A thread from before close() continues on the fresh members.
+  const old = first.threads[0] as Thread;
+  assert.equal((await old.run("still here")).finalResponse, "echo: still here");
+  assert.equal(pool.stats().reduce((sum, member) => sum + member.threads, 0), 3);
 });
