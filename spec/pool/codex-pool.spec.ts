@@ -186,13 +186,15 @@ test("notifications() merges every member's, and a pool used again after close()
   const first = await startedIds(2);
   assert.deepEqual(first.seen, new Set(first.ids));
   assert.deepEqual(pool.stats().map((member) => member.threads), [1, 1]);
+  // Only a thread that ran a turn is stored (has a rollout), so only such a thread can be resumed.
+  const old = first.threads[0] as Thread;
+  await old.run("before");
   await pool.close();
 
   const again = await startedIds(2);
   assert.deepEqual(again.seen, new Set(again.ids));
   assert.deepEqual(pool.stats().map((member) => [member.state, member.threads]), [["up", 1], ["up", 1]]);
   // A thread from before close() continues on the fresh members.
-  const old = first.threads[0] as Thread;
   assert.equal((await old.run("still here")).finalResponse, "echo: still here");
   assert.equal(pool.stats().reduce((sum, member) => sum + member.threads, 0), 3);
 });
