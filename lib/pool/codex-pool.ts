@@ -121,12 +121,18 @@ export class CodexPool implements AsyncDisposable {
     return this.#newThread(options.signal, (member) => member.codex.threadStart(options), resumeOptions, ephemeral === true);
   }
 
-  /** Copies a thread's history into a new thread, on the least loaded healthy member (forking needs no writer lock). */
+  /**
+   * Copies a thread's history into a new thread, on the least loaded healthy member (forking needs
+   * no writer lock). The fork gets its source's client-side tools unless `options.tools` is given.
+   */
   async threadFork(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
     checkThreadId(threadId);
     threadParams(options);
-    const { signal: _signal, ephemeral, ...resumeOptions } = options;
-    return this.#newThread(options.signal, (member) => member.codex.threadFork(threadId, options), resumeOptions, ephemeral === true);
+    // The member forking may not be the one that knows the source's tool implementations.
+    const tools = options.tools ?? this.#directory.threads.get(threadId)?.resumeOptions.tools;
+    const forkOptions = tools === undefined ? options : { ...options, tools };
+    const { signal: _signal, ephemeral, ...resumeOptions } = forkOptions;
+    return this.#newThread(options.signal, (member) => member.codex.threadFork(threadId, forkOptions), resumeOptions, ephemeral === true);
   }
 
   /**

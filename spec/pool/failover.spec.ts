@@ -3,8 +3,9 @@
 // turns run (they finish, its threads move, its process is gone).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AsyncCodex, CodexPool, type Thread, ThreadOwnedElsewhereError, TransportClosedError, type TurnResult } from "../../lib/index.js";
-import { createOfflineEnvironment, type FakeModel, type FakeReply, type RecordedRequest, userTexts } from "../../lib/testing/index.js";
+import * as v from "valibot";
+import { AsyncCodex, CodexPool, type Thread, ThreadOwnedElsewhereError, TransportClosedError, type TurnResult, tool } from "../../lib/index.js";
+import { createOfflineEnvironment, type FakeModel, type FakeReply, functionCallOutputs, type RecordedRequest, userTexts } from "../../lib/testing/index.js";
 import { within } from "../support/assertions.js";
 import { processExists, runtimePids } from "../support/offline-codex.js";
 
@@ -209,4 +210,49 @@ test("a member that cannot start is skipped: new threads go to the healthy membe
   const [broken] = pool.stats();
   assert.ok(broken?.state === "down" || broken?.state === "starting", broken?.state);
   assert.ok(errors.length >= 1 && errors.every((error) => error.name === "CodexNotFoundError"), errors.join("\n"));
+});
+
+test("a thread's client-side tools go with it: after its member died, its next turn calls them on another member, and a fork elsewhere keeps them", async (t) => {
+  const calls: string[] = [];
+  const lookup = tool({
+    name: "lookup",
+    description: "Looks a word up",
+    parameters: v.object({ word: v.string() }),
+    execute: ({ word }, { threadId }) => {
+      calls.push(threadId);
+      return `${word} means fruit`;
+    },
+  });
+  const model = (request: RecordedRequest): FakeReply => {
+    const input = (request.body as { input: Array<{ type?: string }> }).input;
+    if (input.at(-1)?.type === "function_call_output") return { type: "text", text: `tool said: ${functionCallOutputs(request).at(-1)?.output}` };
+    const word = userTexts(request).at(-1) ?? "";
+    return word === "hang" ? { type: "hang" } : { type: "toolCall", name: "lookup", arguments: { word } };
+  };
+  const env = await createOfflineEnvironment({ model: { defaultReply: model } });
+  const pool = new CodexPool({ spawn: 2, ...env.options });
+  t.after(async () => {
+    await pool.close();
+    await env.close();
+  });
+  const thread = await pool.threadStart({ tools: [lookup] });
+  assert.equal((await thread.run("quince")).finalResponse, "tool said: quince means fruit");
+  const home = pool.memberOf(thread) as string;
+  // A turn open when the member dies: its rejection shows the pool has seen the death.
+  const open = await thread.turn("hang");
+  const arrived = env.model.nextResponseRequest();
+  const rejected = assert.rejects(open.run(), TransportClosedError);
+  await within(arrived, "the hanging turn at the model");
+  process.kill(pidOf(pool, home), "SIGKILL");
+  await within(rejected, "the open turn");
+
+  const result = await within(thread.run("kumquat"), "a tool turn after the death", LONG_MS);
+  assert.equal(result.finalResponse, "tool said: kumquat means fruit");
+  assert.notEqual(pool.memberOf(thread), home);
+  // The restarted member holds nothing, so the fork goes there, to a client that never saw the tools.
+  await within(pool.start(), "the restart", LONG_MS);
+  const fork = await pool.threadFork(thread.id);
+  assert.equal(pool.memberOf(fork), home);
+  assert.equal((await fork.run("medlar")).finalResponse, "tool said: medlar means fruit");
+  assert.deepEqual(calls, [thread.id, thread.id, fork.id]);
 });
