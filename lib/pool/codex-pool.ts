@@ -279,7 +279,7 @@ export class CodexPool implements AsyncDisposable {
 
   /** A goal of a `Thread` of this pool, started on the member holding the thread (its turns are not counted in `stats()`). */
   async #startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle> {
-    const { member, done } = await this.#route(threadId, options.signal);
+    const { member, done } = await this.#directory.route(threadId, options.signal);
     try {
       return await sessionOf(member.codex).startGoal(threadId, objective, options);
     } finally {
