@@ -1,8 +1,8 @@
 import type { GenericSchema } from "valibot";
 import { raceAbort } from "../abort.js";
 import { describe } from "../arguments.js";
-import { Broadcast } from "../broadcast.js";
 import { sessionOf } from "../client/async-codex.js";
+import { NotificationHub } from "../client/notification-hub.js";
 import type { AsyncCodexOptions } from "../client/options.js";
 import { CodexError, InvalidArgumentError, ThreadOwnedElsewhereError } from "../errors.js";
 import type { ModelListResponse, ThreadListParams, ThreadListResponse, TurnStartParams } from "../protocol/generated/v2/index.js";
@@ -55,7 +55,7 @@ export interface PoolMemberStats {
  */
 export class CodexPool implements AsyncDisposable {
   readonly #directory: ThreadDirectory;
-  readonly #subscribers = new Broadcast<Notification>();
+  readonly #subscribers = new NotificationHub();
   readonly #template: AsyncCodexOptions | undefined;
   readonly #onError: (error: CodexError) => void;
   readonly #session: Session;
@@ -100,7 +100,7 @@ export class CodexPool implements AsyncDisposable {
 
   /** Every member's notifications that belong to no turn handle, merged, as `AsyncCodex.notifications()`. */
   notifications(options: CallOptions = {}): AsyncIterable<Notification> {
-    return this.#subscribers.subscribe(options.signal);
+    return this.#subscribers.listen(options.signal);
   }
 
   /** Lists the models (`model/list`), from any member. */
@@ -237,7 +237,7 @@ export class CodexPool implements AsyncDisposable {
 
   #addMember(options: AsyncCodexOptions): PoolMember {
     const member = new PoolMember(`member-${this.#nextMember}`, options, {
-      onNotification: (notification) => this.#subscribers.push(notification),
+      onNotification: (notification) => this.#subscribers.broadcast(notification),
       onDown: (down) => this.#directory.memberDown(down),
       onError: this.#onError,
     });
@@ -289,7 +289,7 @@ export class CodexPool implements AsyncDisposable {
 
   /** A review of a `Thread` of this pool, started on the member holding the thread (not counted in `stats()`). */
   async #startReview(params: Record<string, unknown>, call: TurnStartOptions = {}): Promise<TurnHandle<undefined>> {
-    const { member, done } = await this.#route(params.threadId as string, call.signal);
+    const { member, done } = await this.#directory.route(params.threadId as string, call.signal);
     try {
       return await sessionOf(member.codex).startReview(params, call);
     } finally {
