@@ -28,13 +28,60 @@ export function withoutUndefined(params: Record<string, unknown>): Record<string
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }
 
-/** Throws unless every key of `options` is in `known` and its value is a string or `undefined`. */
-export function checkStringOptions(options: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
-  for (const [key, value] of Object.entries(options)) {
-    if (!known.includes(key)) throw new InvalidArgumentError(`options.${key}`, "is not a known option");
-    if (value !== undefined && typeof value !== "string") throw new InvalidArgumentError(`options.${key}`, `must be a string, got ${describe(value)}`);
+/** Throws unless each of `keys` of `options` is a string or `undefined`; returns those entries. */
+export function checkStringOptions(options: Record<string, unknown>, keys: readonly string[], argument = "options"): Record<string, unknown> {
+  const entries = keys.map((key) => [key, options[key]] as const);
+  for (const [key, value] of entries) {
+    if (value !== undefined && typeof value !== "string") throw new InvalidArgumentError(`${argument}.${key}`, `must be a string, got ${describe(value)}`);
   }
+  return Object.fromEntries(entries);
+}
+
+/** Throws unless `value` is a function or `undefined`. */
+export function checkFunction(value: unknown, argument: string): void {
+  if (value !== undefined && typeof value !== "function") throw new InvalidArgumentError(argument, `must be a function, got ${describe(value)}`);
+}
+
+/**
+ * Throws unless `signal` is an `AbortSignal` (of this realm, or one that works like it: `aborted`
+ * and the listener methods) or `undefined`. For JavaScript callers: anything else would fail deep
+ * inside with `signal.addEventListener is not a function`, or never abort.
+ */
+export function checkSignal(signal: unknown, argument = "options.signal"): asserts signal is AbortSignal | undefined {
+  if (signal === undefined || signal instanceof AbortSignal) return;
+  const candidate = signal as Partial<AbortSignal> | null;
+  const works = typeof candidate === "object" && candidate !== null && typeof candidate.aborted === "boolean" && typeof candidate.addEventListener === "function" && typeof candidate.removeEventListener === "function";
+  if (!works) {
+    throw new InvalidArgumentError(argument, `must be an AbortSignal (e.g. AbortSignal.timeout(ms) or controller.signal), got ${describe(signal)}`);
+  }
+}
+
+/**
+ * Checks an options argument: `undefined` (none given) or an object whose keys are all `known`,
+ * with a valid `signal` when it has one. Returns the options, `{}` for `undefined`.
+ *
+ * @throws {InvalidArgumentError} naming the argument or the offending key.
+ */
+export function checkOptions<T extends object>(options: T | undefined, known: readonly string[], argument = "options"): T {
+  if (options === undefined) return {} as T;
+  checkObject(options, argument);
+  checkKnownKeys(options, known, argument);
+  checkSignal((options as { signal?: unknown }).signal, `${argument}.signal`);
   return options;
+}
+
+/**
+ * Lists the keys of the options type `T` at run time, for {@link checkKnownKeys}. A key of `T`
+ * missing from the list fails to type-check, so adding an option without listing it cannot
+ * make the SDK reject it.
+ *
+ * @example
+ * ```ts
+ * const KEYS = optionKeys<CallOptions & { includeHidden?: boolean }>()(["signal", "includeHidden"]);
+ * ```
+ */
+export function optionKeys<T extends object>() {
+  return <const K extends readonly (keyof T & string)[]>(keys: K & ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, K[number]> })): readonly string[] => keys;
 }
 
 /**
@@ -67,17 +114,20 @@ function closest(name: string, known: readonly string[]): string | undefined {
   return best && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.name : undefined;
 }
 
-/** Levenshtein distance, with one row of memory. */
+/** Edit distance counting a swap of two neighbours as one edit (`modle` → `model`), as typos go. */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i += 1) {
-    let diagonal = row[0] as number;
-    row[0] = i;
+    const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
-      const above = row[j] as number;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      let distance = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, (before[j - 2] as number) + 1);
+      current.push(distance);
     }
+    before = previous;
+    previous = current;
   }
-  return row[b.length] as number;
+  return previous[b.length] as number;
 }

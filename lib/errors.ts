@@ -7,6 +7,7 @@
  * ├── JsonRpcError                 the runtime answered a request with an error
  * │   ├── ParseError               -32700
  * │   ├── InvalidRequestError      -32600
+ * │   │   └── ThreadNotFoundError  the runtime does not have the thread (not stored, not loaded)
  * │   ├── MethodNotFoundError      -32601
  * │   ├── InvalidParamsError       -32602
  * │   ├── InternalRpcError         -32603
@@ -30,6 +31,7 @@
  */
 
 import { redactSecrets } from "./redact.js";
+import { stripAnsi, summarizeStderr } from "./runtime-stderr.js";
 
 /** Options accepted by every {@link CodexError} constructor. */
 export interface CodexErrorOptions {
@@ -87,6 +89,7 @@ export class JsonRpcError extends CodexError {
       return new RetryLimitExceededError(code, message, data, method);
     }
     if (code === SERVER_BUSY_CODE || isOverloadData(data)) return new ServerBusyError(code, message, data, method);
+    if (code === INVALID_REQUEST_CODE && threadNotFound(message)) return new ThreadNotFoundError(code, message, data, method);
     const Class = CLASS_BY_CODE.get(code) ?? JsonRpcError;
     return new Class(code, message, data, method);
   }
@@ -102,6 +105,56 @@ export class InvalidRequestError extends JsonRpcError {
   /** Always `"InvalidRequestError"`. */
   override name = "InvalidRequestError";
 }
+/**
+ * The runtime does not have the thread: it never stored it, it is not loaded in this runtime, or
+ * the id is not a thread id. A subclass of {@link InvalidRequestError} (the runtime answers -32600),
+ * so existing catches keep working; its message says what to do, `rpcMessage` keeps the runtime's words.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await codex.threadResume(savedId);
+ * } catch (error) {
+ *   if (error instanceof ThreadNotFoundError) return codex.threadStart(); // nothing to continue
+ *   throw error;
+ * }
+ * ```
+ */
+export class ThreadNotFoundError extends InvalidRequestError {
+  /** Always `"ThreadNotFoundError"`. */
+  override name = "ThreadNotFoundError";
+  /** The thread id the runtime named, when it named one. */
+  readonly threadId: string | undefined;
+
+  constructor(code: number, message: string, data?: unknown, method?: string, options?: CodexErrorOptions) {
+    super(code, message, data, method, options);
+    const found = threadNotFound(message);
+    this.threadId = found?.threadId;
+    this.message = `${method ? `${method}: ` : ""}${found?.advice ?? message} (runtime: "${message}", JSON-RPC error ${code})`;
+  }
+}
+
+/**
+ * What the runtime's words for a missing thread mean, and what to do; `undefined` for any other
+ * message. The messages are those of runtime 0.169.0.
+ */
+function threadNotFound(message: string): { threadId: string | undefined; advice: string } | undefined {
+  const archived = /no archived rollout found for thread id (\S+)/.exec(message);
+  if (archived) return { threadId: archived[1], advice: `thread ${archived[1]} is not archived (or was never stored), so there is nothing to unarchive` };
+  const unstored = /no rollout found for thread id (\S+)/.exec(message);
+  if (unstored) {
+    const advice = `thread ${unstored[1]} is not stored in this CODEX_HOME: a thread that never ran a turn is not saved, and threads are stored per CODEX_HOME (check the codexHome option); start a new thread with threadStart()`;
+    return { threadId: unstored[1], advice };
+  }
+  const unloaded = /thread not (?:found|loaded): (\S+)/.exec(message);
+  if (unloaded) {
+    const advice = `thread ${unloaded[1]} is not loaded in this runtime (the runtime restarted, e.g. after close(), or another runtime started the thread): resume it with codex.threadResume("${unloaded[1]}") and use the Thread it returns; a thread that never ran a turn cannot be resumed`;
+    return { threadId: unloaded[1], advice };
+  }
+  if (/invalid session id/.test(message)) return { threadId: undefined, advice: "that is not a thread id: use the id of a Thread (thread.id), a UUID" };
+  return undefined;
+}
+
 /** -32601: the runtime does not know the method. */
 export class MethodNotFoundError extends JsonRpcError {
   /** Always `"MethodNotFoundError"`. */
@@ -130,6 +183,8 @@ export class RetryLimitExceededError extends ServerBusyError {
 
 /** The JSON-RPC code the runtime uses when its inbound queue is full. */
 const SERVER_BUSY_CODE = -32001;
+/** The JSON-RPC code of a rejected request, missing threads included. */
+const INVALID_REQUEST_CODE = -32600;
 
 const CLASS_BY_CODE = new Map<number, typeof JsonRpcError>([
   [-32700, ParseError],
@@ -177,16 +232,24 @@ export class TransportClosedError extends CodexError {
   readonly exitCode: number | null;
   /** The signal that killed the runtime, if any. */
   readonly signal: string | null;
-  /** The last lines the runtime wrote to stderr (secrets redacted), for diagnosis. */
+  /** The last lines the runtime wrote to stderr (secrets redacted, ANSI codes stripped), noise included, for diagnosis. */
   readonly stderrTail: string;
 
+  /**
+   * The message leads with what happened: the reason, the exit code or signal, and the runtime's
+   * last real error from its stderr. Below it come the stderr lines without the warnings every
+   * start logs (PATH aliases, bubblewrap) and without ANSI codes; `stderrTail` keeps all of them.
+   */
   constructor(details: TransportClosedDetails, options?: CodexErrorOptions) {
     const exit = details.signal ? `signal ${details.signal}` : details.exitCode === null ? "" : `exit code ${details.exitCode}`;
-    const tail = details.stderrTail ? `\nstderr (last lines):\n${details.stderrTail}` : "";
-    super(`Codex runtime connection closed: ${details.reason}${exit ? ` (${exit})` : ""}${tail}`, options);
+    const stderrTail = stripAnsi(details.stderrTail);
+    const { lastError, relevant } = summarizeStderr(stderrTail);
+    const left = relevant === stderrTail.trim() ? "" : "; startup noise left out, all of it in error.stderrTail";
+    const tail = relevant ? `\nstderr (last lines${left}):\n${relevant}` : stderrTail.trim() ? "\nstderr holds only startup warnings (see error.stderrTail)" : "";
+    super(`Codex runtime connection closed: ${details.reason}${exit ? ` (${exit})` : ""}${lastError ? `: ${lastError}` : ""}${tail}`, options);
     this.exitCode = details.exitCode;
     this.signal = details.signal;
-    this.stderrTail = details.stderrTail;
+    this.stderrTail = stderrTail;
   }
 }
 
@@ -307,7 +370,7 @@ export class ProtocolError extends CodexError {
   readonly method: string | undefined;
   /** Dotted path of the offending field, when known. */
   readonly path: string | undefined;
-  constructor(message: string, details: { method?: string; path?: string } = {}, options?: CodexErrorOptions) {
+  constructor(message: string, details: { method?: string | undefined; path?: string | undefined } = {}, options?: CodexErrorOptions) {
     super(message, options);
     this.method = details.method;
     this.path = details.path;

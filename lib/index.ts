@@ -58,9 +58,9 @@ export { ToolCallError, type ToolCallFailure } from "./tools/tool-call-error.js"
 export { GoalHandle, type GoalResult } from "./goals/goal-handle.js";
 export type { GoalOptions, SetGoalOptions } from "./goals/goal-options.js";
 export { TurnHandle } from "./turns/turn-handle.js";
-export { TurnFailedError, type TurnResult } from "./turns/turn-result.js";
-export type { ThreadOptions } from "./threads/thread-options.js";
-export type { TurnOptions } from "./turns/turn-options.js";
+export { type FailedTurnResult, TurnFailedError, type TurnResult } from "./turns/turn-result.js";
+export type { ThreadListOptions, ThreadOptions } from "./threads/thread-options.js";
+export type { ReasoningEffort, TurnOptions } from "./turns/turn-options.js";
 export {
   AuthenticationError,
   CodexError,
@@ -81,6 +81,7 @@ export {
   StructuredOutputError,
   ThreadBusyError,
   ThreadOwnedElsewhereError,
+  ThreadNotFoundError,
   TransportClosedError,
   type TransportClosedDetails,
   TurnTimeoutError,
@@ -96,4 +97,4 @@ export type {
   ServerRequestOutcome,
 } from "./protocol/notification.js";
 export { retryOnOverload, type RetryOptions } from "./retry.js";
-export type * as protocol from "./protocol/generated/v2/index.js";
+export type * as protocol from "./protocol/public.js";

@@ -1,23 +1,26 @@
 import pRetry, { type RetryContext } from "p-retry";
-import { isRetryableError } from "./errors.js";
+import { checkFunction, checkOptions, optionKeys } from "./arguments.js";
+import { InvalidArgumentError, isRetryableError } from "./errors.js";
 
 /** Options of {@link retryOnOverload}; the names are p-retry's. */
 export interface RetryOptions {
   /** Retries after the first attempt. Default: `2` (3 attempts, as in the Python SDK). */
-  retries?: number;
+  retries?: number | undefined;
   /** Delay before the first retry, in ms. Default: `250`. */
-  minTimeout?: number;
+  minTimeout?: number | undefined;
   /** Longest delay between attempts, in ms. Default: `2000`. */
-  maxTimeout?: number;
+  maxTimeout?: number | undefined;
   /** Growth factor of the delay. Default: `2`. */
-  factor?: number;
+  factor?: number | undefined;
   /** Multiply each delay by a random factor between 1 and 2 (jitter), so a burst of callers spreads out. Default: `true`. */
-  randomize?: boolean;
+  randomize?: boolean | undefined;
   /** Stops retrying when aborted; the call rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called after each failed attempt that will be retried, before the pause (not after the last attempt). */
-  onFailedAttempt?: (context: RetryContext) => void | Promise<void>;
+  onFailedAttempt?: ((context: RetryContext) => void | Promise<void>) | undefined;
 }
+
+const RETRY_OPTION_KEYS = optionKeys<RetryOptions>()(["retries", "minTimeout", "maxTimeout", "factor", "randomize", "signal", "onFailedAttempt"]);
 
 /**
  * Calls `fn` and retries it while it fails with an overload error (see `isRetryableError`:
@@ -32,10 +35,12 @@ export interface RetryOptions {
  * const models = await retryOnOverload(() => codex.models());
  * ```
  */
-export function retryOnOverload<T>(fn: (attemptNumber: number) => PromiseLike<T> | T, options: RetryOptions = {}): Promise<T> {
+export async function retryOnOverload<T>(fn: (attemptNumber: number) => PromiseLike<T> | T, options: RetryOptions = {}): Promise<T> {
   // Defaults by destructuring, not by spreading `options` over them: an option passed as
   // `undefined` must keep our default, not fall through to p-retry's (10 retries, 1 s pauses).
-  const { onFailedAttempt, retries = 2, minTimeout = 250, maxTimeout = 2000, factor = 2, randomize = true, signal } = options;
+  if (typeof fn !== "function") throw new InvalidArgumentError("fn", "must be a function that makes the call to retry");
+  const { onFailedAttempt, retries = 2, minTimeout = 250, maxTimeout = 2000, factor = 2, randomize = true, signal } = checkOptions(options, RETRY_OPTION_KEYS);
+  checkFunction(onFailedAttempt, "options.onFailedAttempt");
   return pRetry(fn, {
     retries,
     minTimeout,

@@ -1,4 +1,5 @@
 import type { GenericSchema } from "valibot";
+import { optionKeys } from "./arguments.js";
 import type { TurnStartParams } from "./protocol/generated/v2/index.js";
 import type { TraceContext } from "./rpc/trace.js";
 import type { ApprovalHandler } from "./server-requests/approvals.js";
@@ -17,6 +18,9 @@ export interface CallOptions {
    */
   trace?: TraceContext | undefined;
 }
+
+/** The keys of {@link CallOptions}, for calls that take nothing else. */
+export const CALL_OPTION_KEYS = optionKeys<CallOptions>()(["signal", "trace"]);
 
 /** What `startTurn` needs besides the wire params. */
 export interface TurnStartOptions extends CallOptions {

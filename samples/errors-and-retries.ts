@@ -24,7 +24,8 @@ await thread.run("").catch((error: unknown) => {
   if (error instanceof InvalidArgumentError) console.log(`${error.name}: ${error.argument}`);
 });
 
-// The runtime refuses a request: a JsonRpcError subclass, with the JSON-RPC code.
+// The runtime refuses a request: a JsonRpcError subclass, with the JSON-RPC code. For a thread it
+// does not have, a ThreadNotFoundError (an InvalidRequestError) whose message says what to do.
 await codex.threadResume("00000000-0000-0000-0000-000000000000").catch((error: unknown) => {
   if (error instanceof JsonRpcError) console.log(`${error.name} (${error.code}), retryable: ${isRetryableError(error)}`);
 });

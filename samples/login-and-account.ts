@@ -7,7 +7,7 @@
  */
 import { live, openSampleCodex } from "./support/sample-codex.js";
 
-await using sample = await openSampleCodex({}, { requiresOpenaiAuth: true });
+await using sample = await openSampleCodex({}, { requiresOpenaiAuth: true }, { checkLogin: false });
 const { codex } = sample;
 
 const before = await codex.account();

@@ -15,6 +15,7 @@ import {
   RequestTimeoutError,
   RetryLimitExceededError,
   ServerBusyError,
+  ThreadNotFoundError,
   TransportClosedError,
 } from "../lib/errors.js";
 
@@ -163,7 +164,7 @@ describe("error messages", () => {
   it("puts the reason, exit code and stderr tail in a TransportClosedError message", () => {
     const error = new TransportClosedError({ exitCode: 3, signal: null, stderrTail: "thread panicked\nbye", reason: "the runtime exited" });
     assert.equal(error.name, "TransportClosedError");
-    assert.equal(error.message, "Codex runtime connection closed: the runtime exited (exit code 3)\nstderr (last lines):\nthread panicked\nbye");
+    assert.equal(error.message, "Codex runtime connection closed: the runtime exited (exit code 3): thread panicked bye\nstderr (last lines):\nthread panicked\nbye");
     assert.equal(error.exitCode, 3);
     assert.equal(error.signal, null);
     assert.equal(error.stderrTail, "thread panicked\nbye");
@@ -211,5 +212,57 @@ describe("error messages", () => {
     assert.equal(error.method, "turn/completed");
     assert.equal(error.path, "turn.status");
     assert.equal(error.name, "ProtocolError");
+  });
+});
+
+describe("TransportClosedError messages of a crashed runtime", () => {
+  const PATH_WARNING = 'WARNING: proceeding, even though we could not create PATH aliases: Refusing to create helper binaries under temporary dir "/tmp"';
+  const BUBBLEWRAP =
+    "\u001b[2m2026-12-01T09:54:34.881332Z\u001b[0m \u001b[31mERROR\u001b[0m \u001b[2mcodex_app_server\u001b[0m\u001b[2m:\u001b[0m Codex could not find bubblewrap on PATH. Codex will use the bundled bubblewrap in the meantime.";
+
+  it("leads with the exit code and the runtime's last real error, without ANSI codes or startup noise", () => {
+    const stderrTail = [PATH_WARNING, BUBBLEWRAP, "Error: invalid type: unit variant, expected string only", "in `sandbox_mode`", "Stack backtrace:", "   0: <unknown>", "   1: <unknown>"].join("\n");
+    const error = new TransportClosedError({ exitCode: 1, signal: null, stderrTail, reason: "the runtime exited" });
+    const [headline, ...rest] = error.message.split("\n");
+    assert.equal(headline, "Codex runtime connection closed: the runtime exited (exit code 1): Error: invalid type: unit variant, expected string only in `sandbox_mode`");
+    assert.doesNotMatch(error.message, /\u001b|bubblewrap|PATH aliases|<unknown>/);
+    assert.deepEqual(rest, ["stderr (last lines; startup noise left out, all of it in error.stderrTail):", "Error: invalid type: unit variant, expected string only", "in `sandbox_mode`"]);
+    assert.match(error.stderrTail, /PATH aliases[^]*bubblewrap[^]*<unknown>/, "the full tail stays available");
+    assert.doesNotMatch(error.stderrTail, /\u001b/);
+  });
+
+  it("names an ERROR log record without its timestamp, and says when stderr held only startup warnings", () => {
+    const crashed = new TransportClosedError({
+      exitCode: null,
+      signal: "SIGABRT",
+      stderrTail: `${BUBBLEWRAP}\n\u001b[2m2026-12-01T09:55:00.000000Z\u001b[0m \u001b[31mERROR\u001b[0m codex_core: failed to open the state database: disk full`,
+      reason: "the runtime exited",
+    });
+    assert.match(crashed.message, /^Codex runtime connection closed: the runtime exited \(signal SIGABRT\): ERROR codex_core: failed to open the state database: disk full\n/);
+    const killed = new TransportClosedError({ exitCode: null, signal: "SIGKILL", stderrTail: `${PATH_WARNING}\n${BUBBLEWRAP}`, reason: "the runtime exited" });
+    assert.equal(killed.message, "Codex runtime connection closed: the runtime exited (signal SIGKILL)\nstderr holds only startup warnings (see error.stderrTail)");
+  });
+});
+
+describe("ThreadNotFoundError", () => {
+  it("is what JsonRpcError.from makes of the runtime's -32600 messages for missing threads, and only of those", () => {
+    const cases: Array<[string, string | undefined]> = [
+      ["no rollout found for thread id 0193-a", "0193-a"],
+      ["no archived rollout found for thread id 0193-b", "0193-b"],
+      ["thread not found: 0193-c", "0193-c"],
+      ["thread not loaded: 0193-d", "0193-d"],
+      ["invalid session id: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1", undefined],
+    ];
+    for (const [message, threadId] of cases) {
+      const error = JsonRpcError.from({ code: -32600, message }, "thread/resume");
+      assert.ok(error instanceof ThreadNotFoundError && error instanceof InvalidRequestError, message);
+      assert.equal(error.name, "ThreadNotFoundError");
+      assert.equal(error.threadId, threadId);
+      assert.equal(error.rpcMessage, message);
+      assert.ok(error.message.startsWith("thread/resume: ") && error.message.endsWith(`(runtime: "${message}", JSON-RPC error -32600)`), error.message);
+      assert.doesNotMatch(error.message.slice(0, error.message.indexOf("(runtime:")), /rollout|urn:uuid/, "the advice speaks the SDK's language");
+    }
+    assert.ok(!(JsonRpcError.from({ code: -32600, message: "no active turn to interrupt" }) instanceof ThreadNotFoundError));
+    assert.ok(!(JsonRpcError.from({ code: -32603, message: "thread not found: x" }) instanceof ThreadNotFoundError));
   });
 });

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -40,11 +43,11 @@ const EXPECTED: Record<string, RegExp[]> = {
   "local-image": [/^Codex: I received data:image\/png;base64, … holding the file's exact bytes\.$/m, /^missing file rejected: input\[0\]\.path$/m],
   "errors-and-retries": [
     /^InvalidArgumentError: input$/m,
-    /^InvalidRequestError \(-32600\), retryable: false$/m,
+    /^ThreadNotFoundError \(-32600\), retryable: false$/m,
     /^turn failed \("modelNotFound"\): status failed$/m,
     /^TurnTimeoutError after 1500 ms of silence$/m,
     /^attempt 1: ServerBusyError, retrying\nattempt 2: ServerBusyError, retrying\nmodel\/list succeeded on attempt 3 with \d+ models$/m,
-    /^not retried: InvalidRequestError after 1 attempt\(s\)$/m,
+    /^not retried: ThreadNotFoundError after 1 attempt\(s\)$/m,
   ],
   "structured-output": [
     /^\(fake model\) asked for codex_output_schema with required fields name, country, population, landmarks, nickname$/m,
@@ -98,16 +101,20 @@ for (const [name, patterns] of Object.entries(EXPECTED)) {
   });
 }
 
-test("the approvals sample runs the command when the person answers y", async () => {
+test("the approvals sample accepts an allow-listed script at once, and asks about the rest by its unwrapped script", async () => {
   const output = await runSample("approvals", "y\n");
-  assert.match(output, /Allow Codex to run `.*echo approved-command-ran.*`\? \[y\/N\]/);
-  assert.match(output, /^decision sent: \{"decision":"accept"\} \(handled\)$/m);
+  // Decided on the script, not on the shell-wrapped command ("/bin/bash -lc 'ls'").
+  assert.match(output, /^allow-listed, accepted: ls\ndecision sent: \{"decision":"accept"\} \(handled\)$/m);
+  assert.match(output, /^Allow Codex to run `echo approved-command-ran` \(runs a program\)\? \[y\/N\] $/m);
+  assert.doesNotMatch(output, /bash -lc/);
+  assert.equal(output.match(/"decision":"accept"/g)?.length, 2);
   assert.match(output, /^Codex: The command ran\.$/m);
 });
 
 test("the approvals sample declines when the person answers n or stdin closes", async () => {
   for (const stdin of ["n\n", ""]) {
     const output = await runSample("approvals", stdin);
+    assert.match(output, /^allow-listed, accepted: ls$/m);
     assert.match(output, /^decision sent: \{"decision":"decline"\} \(handled\)$/m);
     assert.match(output, /^Codex: The command was declined\.$/m);
   }
@@ -165,4 +172,28 @@ test("the serverless-sse sample streams a turn as SSE, and interrupts it when th
   assert.ok(deltas.length > 1, "one event per delta");
   assert.match(output, /^client 2 got: event: turn \| data: \{"threadId":"[^"]+","turnId":"[^"]+"\}, and leaves$/m);
   assert.match(output, /^server: the client disconnected, so the turn was interrupted$/m);
+});
+
+test("npm run demo -- --live without a login exits within seconds, saying how to sign in", async () => {
+  // A CODEX_HOME with no login, and with the startup features that would reach the network off.
+  const codexHome = await mkdtemp(join(tmpdir(), "codex-app-sdk-live-"));
+  try {
+    await writeFile(join(codexHome, "config.toml"), 'check_for_update_on_startup = false\n[features]\nplugins = false\napps = false\nremote_plugin = false\n[analytics]\nenabled = false\n');
+    const started = performance.now();
+    const failure = await promisify(execFile)(process.execPath, ["--import", "tsx", "samples/quickstart.ts", "--live"], {
+      cwd: ROOT,
+      timeout: 30_000,
+      env: { ...process.env, CODEX_HOME: codexHome, OPENAI_API_KEY: "" },
+    }).then(
+      () => assert.fail("the demo succeeded without a login"),
+      (error: { code?: number; stdout: string; stderr: string }) => error,
+    );
+    const elapsedMs = performance.now() - started;
+    assert.equal(failure.code, 2);
+    assert.equal(failure.stdout, "");
+    assert.match(failure.stderr, /^--live: no Codex login in CODEX_HOME \(.+\)\.\nSign in with `npx codex login`/);
+    assert.ok(elapsedMs < 15_000, `took ${elapsedMs} ms`);
+  } finally {
+    await rm(codexHome, { recursive: true, force: true });
+  }
 });

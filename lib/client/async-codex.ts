@@ -13,20 +13,20 @@ import { AnySchema, FileContentSchema, ObjectSchema, ThreadResponseSchema, valid
 import { checkTraceContext, type TraceContext, type TraceContextProvider } from "../rpc/trace.js";
 import { ApprovalMode } from "../server-requests/approval-mode.js";
 import type { CodexMetadata, ConnectionSettings } from "./connection.js";
-import { describe } from "../arguments.js";
+import { checkOptions, describe } from "../arguments.js";
 import { type ChatgptAuthTokens, chatgptAuthTokensLogin, type ChatgptLoginHandle, type DeviceCodeLoginHandle, LoginCompletions, startChatgptLogin, startDeviceCodeLogin } from "./login.js";
 import { NotificationHub } from "./notification-hub.js";
 import { type AsyncCodexOptions, resolveOptions } from "./options.js";
 import { RuntimeSlot } from "./runtime-slot.js";
 import { checkRawRequest, type ClientMethod, type ClientResult, type RequestArguments, type RequestOptions } from "./request.js";
-import type { CallOptions, Session, TurnStartOptions } from "../session.js";
+import { CALL_OPTION_KEYS, type CallOptions, type Session, type TurnStartOptions } from "../session.js";
 import { type PageOptions, pageOptions, pages } from "../threads/history.js";
 import { Thread } from "../threads/thread.js";
 import { startReview } from "../turns/review.js";
 import { startTurn, type TurnLimits } from "../turns/start-turn.js";
 import type { TurnHandle } from "../turns/turn-handle.js";
 import { startGoal } from "../goals/start-goal.js";
-import { type ThreadOptions, threadParams } from "../threads/thread-options.js";
+import { type ThreadListOptions, threadListParams, type ThreadOptions, threadParams } from "../threads/thread-options.js";
 import { type ThreadInfo, ThreadTools, toolSetOption } from "../tools/thread-tools.js";
 import type { ToolSet } from "../tools/tool-set.js";
 
@@ -97,14 +97,18 @@ export class AsyncCodex implements AsyncDisposable {
     return this.#runtime.current?.pid;
   }
 
-  /** Routing entries the current runtime holds for turns (0 when no turn is running or pending). */
+  /**
+   * Routing entries the current runtime holds for turns (0 when no turn is running or pending): a
+   * leak check for the SDK's own tests, not part of the API.
+   * @internal
+   */
   get activeTurnRoutes(): number {
     return this.#runtime.current?.router.size ?? 0;
   }
 
   /** Starts the runtime now instead of on the first call. Idempotent. */
   async start(options: CallOptions = {}): Promise<void> {
-    await this.#runtime.connect(options.signal);
+    await this.#runtime.connect(checkOptions(options, CALL_OPTION_KEYS).signal);
   }
 
   /** Stops the runtime and waits until its process is gone. Idempotent; open turns fail with `TransportClosedError`. */
@@ -126,7 +130,7 @@ export class AsyncCodex implements AsyncDisposable {
    * a listener that does not exist yet.
    */
   notifications(options: CallOptions = {}): AsyncIterable<Notification> {
-    return this.#notifications.listen(options.signal);
+    return this.#notifications.listen(checkOptions(options, CALL_OPTION_KEYS).signal);
   }
 
   /**
@@ -160,21 +164,21 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   /** Lists the models the runtime offers (`model/list`). */
-  models(options: CallOptions & { includeHidden?: boolean } = {}): Promise<ModelListResponse> {
-    const { includeHidden = false, ...call } = options;
+  async models(options: CallOptions & { includeHidden?: boolean | undefined } = {}): Promise<ModelListResponse> {
+    const { includeHidden = false, ...call } = checkOptions(options, ["signal", "trace", "includeHidden"]);
     return this.#request("model/list", { includeHidden }, ObjectSchema, call);
   }
 
   /** Reads the signed-in account (`account/read`). */
-  account(options: CallOptions & { refreshToken?: boolean } = {}): Promise<GetAccountResponse> {
-    const { refreshToken = false, ...call } = options;
+  async account(options: CallOptions & { refreshToken?: boolean | undefined } = {}): Promise<GetAccountResponse> {
+    const { refreshToken = false, ...call } = checkOptions(options, ["signal", "trace", "refreshToken"]);
     return this.#request("account/read", { refreshToken }, ObjectSchema, call);
   }
 
   /** Signs in with an API key. The key travels only inside the JSON-RPC request: never argv, environment or logs. */
   async loginApiKey(apiKey: string, options: CallOptions = {}): Promise<void> {
     if (typeof apiKey !== "string" || apiKey.trim() === "") throw new InvalidArgumentError("apiKey", "must be a non-empty string");
-    await this.#request("account/login/start", { type: "apiKey", apiKey }, ObjectSchema, options);
+    await this.#request("account/login/start", { type: "apiKey", apiKey }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /**
@@ -187,13 +191,13 @@ export class AsyncCodex implements AsyncDisposable {
    * const { success } = await login.wait({ signal: AbortSignal.timeout(300_000) });
    * ```
    */
-  loginChatgpt(options: CallOptions = {}): Promise<ChatgptLoginHandle> {
-    return startChatgptLogin(this.#session, this.#logins, options);
+  async loginChatgpt(options: CallOptions = {}): Promise<ChatgptLoginHandle> {
+    return startChatgptLogin(this.#session, this.#logins, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** Starts a device-code login: show the handle's `userCode` and `verificationUrl`, then `await handle.wait()`. */
-  loginChatgptDeviceCode(options: CallOptions = {}): Promise<DeviceCodeLoginHandle> {
-    return startDeviceCodeLogin(this.#session, this.#logins, options);
+  async loginChatgptDeviceCode(options: CallOptions = {}): Promise<DeviceCodeLoginHandle> {
+    return startDeviceCodeLogin(this.#session, this.#logins, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /**
@@ -202,12 +206,12 @@ export class AsyncCodex implements AsyncDisposable {
    * travel only inside the JSON-RPC request: never argv, logs or error messages.
    */
   async loginChatgptAuthTokens(tokens: ChatgptAuthTokens, options: CallOptions = {}): Promise<void> {
-    await this.#request("account/login/start", chatgptAuthTokensLogin(tokens), ObjectSchema, options);
+    await this.#request("account/login/start", chatgptAuthTokensLogin(tokens), ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** Signs out (`account/logout`). */
   async logout(options: CallOptions = {}): Promise<void> {
-    await this.#request("account/logout", undefined, ObjectSchema, options);
+    await this.#request("account/logout", undefined, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /**
@@ -245,9 +249,8 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   /** Lists one page of stored threads (`thread/list`); options are the wire's filters (`archived`, `limit`, `cursor`, …). */
-  threadList(options: CallOptions & ThreadListParams = {}): Promise<ThreadListResponse> {
-    const { signal, trace, ...params } = options;
-    return this.#request("thread/list", params, ObjectSchema, { signal, trace });
+  async threadList(options: ThreadListOptions = {}): Promise<ThreadListResponse> {
+    return this.#request("thread/list", threadListParams(options), ObjectSchema, options);
   }
 
   /**
@@ -278,22 +281,22 @@ export class AsyncCodex implements AsyncDisposable {
    * still reference: delete (or archive) the forks first.
    */
   async threadDelete(threadId: string, options: CallOptions = {}): Promise<void> {
-    await this.#request("thread/delete", { threadId: checkThreadId(threadId) }, ObjectSchema, options);
+    await this.#request("thread/delete", { threadId: checkThreadId(threadId) }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** The collaboration mode presets (`collaborationMode/list`, experimental), e.g. plan mode. */
-  collaborationModes(options: CallOptions = {}): Promise<CollaborationModeListResponse> {
-    return this.#request("collaborationMode/list", {}, ObjectSchema, options);
+  async collaborationModes(options: CallOptions = {}): Promise<CollaborationModeListResponse> {
+    return this.#request("collaborationMode/list", {}, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** Archives a thread. */
   async threadArchive(threadId: string, options: CallOptions = {}): Promise<void> {
-    await this.#request("thread/archive", { threadId: checkThreadId(threadId) }, ObjectSchema, options);
+    await this.#request("thread/archive", { threadId: checkThreadId(threadId) }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** Restores an archived thread. */
   async threadUnarchive(threadId: string, options: CallOptions = {}): Promise<Thread> {
-    return this.#threadCall("thread/unarchive", { threadId: checkThreadId(threadId) }, options);
+    return this.#threadCall("thread/unarchive", { threadId: checkThreadId(threadId) }, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   async #threadCall(method: string, params: unknown, options: CallOptions, attach?: (thread: ThreadInfo) => Promise<void>): Promise<Thread> {

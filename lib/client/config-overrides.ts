@@ -31,6 +31,18 @@ export function configOverrideArgs(config: unknown, argument = "config"): string
   return args;
 }
 
+/**
+ * Checks a thread's `config` as {@link configOverrideArgs} checks the client's: a plain object
+ * whose values TOML can express, at any depth. Its keys may be dotted paths (`"features.apps"`):
+ * the runtime applies them as it applies `-c` keys.
+ *
+ * @throws {InvalidArgumentError} naming the path of the first value TOML cannot express.
+ */
+export function checkConfigValues(config: unknown, argument: string): void {
+  if (!isPlainObject(config)) throw new InvalidArgumentError(argument, `must be an object, got ${describe(config)} (config.toml keys and their values)`);
+  for (const [key, value] of Object.entries(config)) tomlValue(value, `${argument}.${key}`);
+}
+
 function isBareKey(key: string): boolean {
   return /^[A-Za-z0-9_-]+$/.test(key);
 }

@@ -23,7 +23,7 @@ export interface ClientInfo {
   /** Machine-readable client name; the runtime puts it in its user agent. */
   name: string;
   /** Human-readable name. */
-  title?: string;
+  title?: string | undefined;
   /** Client version. */
   version: string;
 }

@@ -4,7 +4,8 @@ import type { AccountLoginCompletedNotification, CancelLoginAccountResponse } fr
 import type { Notification } from "../protocol/notification.js";
 import { ChatgptLoginResponseSchema, DeviceCodeLoginResponseSchema, ObjectSchema } from "../protocol/schemas.js";
 import { raceAbort } from "../abort.js";
-import type { CallOptions, Session } from "../session.js";
+import { checkOptions } from "../arguments.js";
+import { CALL_OPTION_KEYS, type CallOptions, type Session } from "../session.js";
 
 /**
  * Completions of interactive logins by login id, kept from the moment the runtime reports them, so
@@ -63,13 +64,13 @@ export class LoginHandle {
   }
 
   /** Resolves with the runtime's `account/login/completed` for this login (`success`, `error`). */
-  wait(options: CallOptions = {}): Promise<AccountLoginCompletedNotification> {
-    return raceAbort(this.#completions.completion(this.loginId), options.signal);
+  async wait(options: CallOptions = {}): Promise<AccountLoginCompletedNotification> {
+    return raceAbort(this.#completions.completion(this.loginId), checkOptions(options, CALL_OPTION_KEYS).signal);
   }
 
   /** Stops the login attempt; `wait()` then resolves with `success: false`. */
-  cancel(options: CallOptions = {}): Promise<CancelLoginAccountResponse> {
-    return this.#session.request("account/login/cancel", { loginId: this.loginId }, ObjectSchema, options);
+  async cancel(options: CallOptions = {}): Promise<CancelLoginAccountResponse> {
+    return this.#session.request("account/login/cancel", { loginId: this.loginId }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 }
 

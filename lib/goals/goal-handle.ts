@@ -1,4 +1,4 @@
-import { CodexError, InvalidRequestError, TurnTimeoutError } from "../errors.js";
+import { CodexError, InvalidRequestError, ProtocolError, TurnTimeoutError } from "../errors.js";
 import type { ItemCompletedNotification, ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { GoalSetResponseSchema, ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
@@ -63,7 +63,7 @@ export class GoalHandle implements AsyncIterable<Notification> {
   readonly #items: ThreadItem[] = [];
   readonly #usages: ThreadTokenUsage[] = [];
   #completed: TurnCompletedNotification | undefined;
-  #result: GoalResult | undefined;
+  #result: GoalResult | (Omit<GoalResult, "status"> & { status: "failed" }) | undefined;
 
   /** @internal Created by `Thread.startGoal()`. */
   constructor(
@@ -114,8 +114,9 @@ export class GoalHandle implements AsyncIterable<Notification> {
     if (this.#failure) throw this.#failure.error;
     if (this.#state === "left") throw new CodexError(`Goal turn ${this.id} was left before its end (break, or an exception in the loop body), so it has no result: the goal itself goes on`);
     this.#result ??= this.#collect();
-    if (this.#result.status === "failed") throw new TurnFailedError(this.#result);
-    return this.#result;
+    const result = this.#result;
+    if (result.status === "failed") throw new TurnFailedError(result);
+    return result;
   }
 
   /**
@@ -202,9 +203,10 @@ export class GoalHandle implements AsyncIterable<Notification> {
     }
   }
 
-  #collect(): GoalResult {
+  #collect(): GoalResult | (Omit<GoalResult, "status"> & { status: "failed" }) {
     const turn = this.#completed?.turn;
     if (!turn) throw new CodexError(`Goal turn ${this.id} ended without turn/completed`);
+    if (turn.status === "inProgress") throw new ProtocolError(`Goal turn ${this.id}: turn/completed says the turn is still in progress`, { method: "turn/completed", path: "turn.status" });
     return {
       id: this.id,
       threadId: this.threadId,

@@ -1,5 +1,6 @@
 import { createJSONRPCErrorResponse, type JSONRPCResponse, JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from "json-rpc-2.0";
 import { CodexError, JsonRpcError, ProtocolError, RequestTimeoutError, TransportClosedError } from "../errors.js";
+import { checkSignal } from "../arguments.js";
 import { redactedPreview } from "../redact.js";
 import type { ErrorReporter, Transport } from "../transport/transport.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
@@ -117,6 +118,11 @@ export class RpcPeer implements RpcChannel {
    */
   request(method: string, params: unknown, options: RequestOptions = {}): Promise<unknown> {
     const { signal, timeoutMs = this.#options.requestTimeoutMs, trace } = options;
+    try {
+      checkSignal(signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#closedError) return Promise.reject(this.#closedError);
     const id = this.#nextId++;

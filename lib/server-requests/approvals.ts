@@ -7,15 +7,46 @@ import type {
   PermissionsRequestApprovalParams,
   PermissionsRequestApprovalResponse,
 } from "../protocol/generated/v2/index.js";
+import { unwrapShellCommand } from "./shell-command.js";
 
 /**
- * A request for approval (from the runtime, or for a client-side tool from the SDK), as one discriminated union on `type`, with the request's
- * own fields spread in (`threadId`, `turnId`, `itemId`, and e.g. `command` and `cwd` for commands).
+ * A request for approval (from the runtime, or for a client-side tool from the SDK), as one
+ * discriminated union on `type`, with the request's own fields spread in (`threadId`, `turnId`, `itemId`, …). For a command, decide on `script` (the
+ * command as the model wrote it) and `commandActions` (the runtime's reading of it), not on
+ * `command`, which is wrapped in the shell that runs it. A real request (runtime 0.169.0):
+ *
+ * ```json
+ * {
+ *   "type": "commandExecution",
+ *   "script": "ls -la && cat README.md | head -5",
+ *   "command": "/bin/bash -lc 'ls -la && cat README.md | head -5'",
+ *   "commandActions": [
+ *     { "type": "listFiles", "command": "ls -la", "path": null },
+ *     { "type": "read", "command": "cat README.md", "name": "README.md", "path": "/work/app/README.md" }
+ *   ],
+ *   "cwd": "/work/app",
+ *   "kind": "command",
+ *   "threadId": "…", "turnId": "…", "itemId": "call_1", "startedAtMs": 1796118852835, "environmentId": "local",
+ *   "proposedExecpolicyAmendment": ["ls", "-la"],
+ *   "availableDecisions": ["accept", { "acceptWithExecpolicyAmendment": { "execpolicy_amendment": ["ls", "-la"] } }, "cancel"]
+ * }
+ * ```
+ *
+ * `commandActions` is the runtime's reading of the script, one entry per part it recognised
+ * (`read`, `listFiles`, `search`), or one `unknown` entry holding the whole script. Use it to
+ * describe the command, never to approve it: it leaves parts out (`| head -5` above, and
+ * `cat x | xargs rm` is reported as one `read` of `x`). Decide on `script`, and show it.
  */
 export type ApprovalRequest =
   | ({
       /** A command wants to run. */
       type: "commandExecution";
+      /**
+       * The command as the model wrote it, without the runtime's shell wrapper: `"echo hello"` for
+       * the `command` `"/bin/bash -lc 'echo hello'"`. Added by the SDK; `null` when the request
+       * carries no command (a network approval).
+       */
+      script: string | null;
     } & CommandExecutionRequestApprovalParams)
   | ({
       /** A change to files wants to be applied. */
@@ -54,12 +85,22 @@ export interface ApprovalContext {
  *
  * @example
  * ```ts
+ * // Accept exactly these commands; decline everything else. `script` is the command as the model
+ * // wrote it (`command` is wrapped: "/bin/bash -lc 'git status'").
+ * const ALLOWED = ["git status", "ls"];
  * const codex = new AsyncCodex({
- *   onApproval: async (request) => (request.type === "commandExecution" && request.command?.startsWith("ls ") ? "accept" : "decline"),
+ *   onApproval: (request) => (request.type === "commandExecution" && ALLOWED.includes(request.script ?? "") ? "accept" : "decline"),
  * });
  * ```
  */
 export type ApprovalHandler = (request: ApprovalRequest, context: ApprovalContext) => ApprovalDecision | Promise<ApprovalDecision>;
+
+/** The {@link ApprovalRequest} the handler gets for the runtime's request `method` with `params`. */
+export function approvalRequest(method: ApprovalMethod, params: object): ApprovalRequest {
+  const type = APPROVAL_METHODS[method];
+  if (type !== "commandExecution") return { type, ...params } as ApprovalRequest;
+  return { type, script: unwrapShellCommand((params as CommandExecutionRequestApprovalParams).command), ...params } as ApprovalRequest;
+}
 
 /** The wire methods of approval requests and the {@link ApprovalRequest} type each becomes. */
 export const APPROVAL_METHODS = {

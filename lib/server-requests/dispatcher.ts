@@ -5,7 +5,7 @@ import type { DynamicToolCallParams } from "../protocol/generated/v2/index.js";
 import { type Notification, notificationThreadId, notificationTurnId, type ServerRequestAnsweredEvent, type ServerRequestOutcome } from "../protocol/notification.js";
 import { redactMessage } from "../rpc/message-log.js";
 import type { IncomingRequest, RpcPeer } from "../rpc/peer.js";
-import { APPROVAL_METHODS, type ApprovalHandler, type ApprovalMethod, type ApprovalRequest, approvalResponse, isApprovalDecision } from "./approvals.js";
+import { APPROVAL_METHODS, type ApprovalHandler, type ApprovalMethod, approvalRequest, approvalResponse, isApprovalDecision } from "./approvals.js";
 import { REFUSALS, type ServerRequestHandlers, type ServerRequestMethod } from "./handlers.js";
 
 /** What the dispatcher needs from its connection. */
@@ -170,7 +170,7 @@ export class ServerRequestDispatcher {
       const onApproval =
         this.#options.turnApprovalHandler(notificationThreadId(params), notificationTurnId(params)) ?? this.#options.onApproval;
       if (onApproval) {
-        const approval = { type: APPROVAL_METHODS[method as ApprovalMethod], ...params } as ApprovalRequest;
+        const approval = approvalRequest(method as ApprovalMethod, params);
         return async () => {
           const decision: unknown = await onApproval(approval, { signal });
           if (!isApprovalDecision(decision)) throw new TypeError(`onApproval returned ${JSON.stringify(decision)}, not a decision`);

@@ -16,13 +16,13 @@ export interface FakeUsage {
   /** Prompt tokens. */
   inputTokens: number;
   /** Prompt tokens served from cache. Default `0`. */
-  cachedInputTokens?: number;
+  cachedInputTokens?: number | undefined;
   /** Generated tokens. */
   outputTokens: number;
   /** Generated tokens spent on reasoning. Default `0`. */
-  reasoningOutputTokens?: number;
+  reasoningOutputTokens?: number | undefined;
   /** Default `inputTokens + outputTokens`. */
-  totalTokens?: number;
+  totalTokens?: number | undefined;
 }
 
 /**
@@ -52,13 +52,13 @@ export type FakeReply =
        * The chunks streamed as deltas; they should concatenate to `text`.
        * Default: `text` split after each run of whitespace.
        */
-      deltas?: string[];
+      deltas?: string[] | undefined;
       /** Set as the message item's `phase` when given. Default: no phase. */
-      phase?: "commentary" | "final_answer";
+      phase?: "commentary" | "final_answer" | undefined;
       /** Default `{ inputTokens: 10, outputTokens: 3 }`. */
-      usage?: FakeUsage;
+      usage?: FakeUsage | undefined;
       /** Milliseconds to wait between two events, to simulate a slow stream. Default `0`. */
-      eventDelayMs?: number;
+      eventDelayMs?: number | undefined;
     }
   | {
       /** A function call. */
@@ -69,13 +69,13 @@ export type FakeReply =
        * The function to call. Default: the command tool the request advertises in `tools`
        * (`exec_command`, else `shell_command`, else `shell`).
        */
-      name?: string;
+      name?: string | undefined;
       /** Default `call_<n>`, unique per model. */
-      callId?: string;
+      callId?: string | undefined;
       /** The namespace of a namespaced client-side tool. Default: none. */
-      namespace?: string;
+      namespace?: string | undefined;
       /** Default `{ inputTokens: 10, outputTokens: 3 }`. */
-      usage?: FakeUsage;
+      usage?: FakeUsage | undefined;
     }
   | {
       /** Several function calls in one response. */
@@ -83,7 +83,7 @@ export type FakeReply =
       /** The calls, in order; each `callId` defaults to `call_<n>_<index>`. */
       calls: FakeToolCall[];
       /** Default `{ inputTokens: 10, outputTokens: 3 }`. */
-      usage?: FakeUsage;
+      usage?: FakeUsage | undefined;
     }
   | {
       /** The model calls `update_goal`, as it does to mark the thread's goal complete (or blocked, or paused). */
@@ -99,9 +99,9 @@ export type FakeReply =
       /** The HTTP status code, e.g. `500` or `429`. */
       status: number;
       /** Default: the status text, e.g. `"Internal Server Error"`. */
-      message?: string;
+      message?: string | undefined;
       /** The error's `code` member. Default `null`. */
-      code?: string;
+      code?: string | undefined;
     }
   | {
       /** A stream that fails. */
@@ -109,7 +109,7 @@ export type FakeReply =
       /** The error message carried by `response.failed`. */
       message: string;
       /** Default `"server_error"`. */
-      code?: string;
+      code?: string | undefined;
     }
   | {
       /** A stream that never ends. */
@@ -129,9 +129,9 @@ export interface FakeToolCall {
   /** The tool's arguments; sent JSON-encoded, as the Responses API does. */
   arguments: Record<string, unknown>;
   /** The namespace of a namespaced client-side tool. Default: none. */
-  namespace?: string;
+  namespace?: string | undefined;
   /** Default `call_<n>_<index>`. */
-  callId?: string;
+  callId?: string | undefined;
 }
 
 /** A reply, or a function choosing one from the request it answers. */
@@ -152,13 +152,13 @@ export interface RecordedRequest {
 /** Options for {@link FakeModel.start}. */
 export interface FakeModelOptions {
   /** Replies served in order, one per `POST …/responses`. Default `[]`. */
-  replies?: FakeReplySource[];
+  replies?: FakeReplySource[] | undefined;
   /**
    * The reply once `replies` is used up.
    * Default: a text reply `echo: <text of the last user message>`, so concurrent threads get
    * answers that tell them apart.
    */
-  defaultReply?: FakeReplySource;
+  defaultReply?: FakeReplySource | undefined;
 }
 
 /** A `function_call_output` item the runtime sent back after running a tool. */

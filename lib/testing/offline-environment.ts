@@ -8,6 +8,7 @@
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkOptions } from "../arguments.js";
 import { FakeModel } from "./fake-model.js";
 import type { FakeModelOptions } from "./fake-model.js";
 
@@ -17,17 +18,17 @@ export interface OfflineEnvironmentOptions {
    * The model to point the runtime at: a running {@link FakeModel}, which the environment leaves
    * open, or options for one it starts and closes itself. Default `{}` (a fresh model with echo replies).
    */
-  model?: FakeModel | FakeModelOptions;
+  model?: FakeModel | FakeModelOptions | undefined;
   /**
    * Whether the provider requires OpenAI auth, so that the runtime sends `Authorization: Bearer`
    * after `account/login/start { type: "apiKey" }`. Default `false`.
    */
-  requiresOpenaiAuth?: boolean;
+  requiresOpenaiAuth?: boolean | undefined;
   /**
    * Turns the runtime's goals feature on or off (`[features] goals`), which `thread.startGoal()`
    * needs. Default: the runtime's own default (on in 0.169.0).
    */
-  goals?: boolean;
+  goals?: boolean | undefined;
 }
 
 /** What {@link createOfflineEnvironment} set up; close it (or `await using` it) to clean up. */
@@ -47,6 +48,8 @@ export interface OfflineEnvironment extends AsyncDisposable {
   };
   /** Closes the model if the environment started it and deletes the temporary directories. Safe to call more than once. */
   close(): Promise<void>;
+  /** Same as {@link OfflineEnvironment.close}, for `await using env = await createOfflineEnvironment()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -62,7 +65,7 @@ export interface OfflineEnvironment extends AsyncDisposable {
  * ```
  */
 export async function createOfflineEnvironment(options: OfflineEnvironmentOptions = {}): Promise<OfflineEnvironment> {
-  const { model: modelOrOptions, requiresOpenaiAuth, goals } = options;
+  const { model: modelOrOptions, requiresOpenaiAuth, goals } = checkOptions(options, ["model", "requiresOpenaiAuth", "goals"]);
   // Resolved, because the runtime reports canonical paths (on macOS the temp dir is behind a symlink).
   const root = await realpath(await mkdtemp(join(tmpdir(), "codex-app-sdk-")));
   const codexHome = join(root, "home");

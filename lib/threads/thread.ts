@@ -17,13 +17,13 @@ import { GoalClearResponseSchema, GoalGetResponseSchema, GoalSetResponseSchema, 
 import type { GoalHandle, GoalResult } from "../goals/goal-handle.js";
 import { checkGoalOptions, checkObjective, type GoalOptions, type SetGoalOptions, setGoalParams } from "../goals/goal-options.js";
 import { goalRequest } from "../goals/start-goal.js";
-import { checkKnownKeys, checkObject, describe } from "../arguments.js";
-import { CodexError, InvalidArgumentError } from "../errors.js";
+import { checkKnownKeys, checkObject, checkOptions, describe } from "../arguments.js";
+import { CodexError, InvalidArgumentError, MethodNotFoundError } from "../errors.js";
 import { type ReviewOptions, reviewParams } from "../turns/review.js";
 import { type PageOptions, pageOptions, pages } from "./history.js";
 import { metadataParams, type RevertOptions, settingsParams, type ThreadMetadata, type ThreadSettings } from "./thread-settings.js";
 import { type Input, toWireInput } from "../turns/inputs.js";
-import type { CallOptions, Session } from "../session.js";
+import { CALL_OPTION_KEYS, type CallOptions, type Session } from "../session.js";
 import type { OutputOf } from "../turns/structured-output.js";
 import type { TurnHandle } from "../turns/turn-handle.js";
 import type { ReviewTarget } from "../protocol/generated/v2/index.js";
@@ -74,7 +74,7 @@ export class Thread {
    */
   async turn<const O extends TurnOptions = TurnOptions>(input: Input, options?: O): Promise<TurnHandle<OutputOf<O>>> {
     this.#checkSubscribed();
-    const params = { ...turnParams(options ?? {}), threadId: this.id, input: toWireInput(input) };
+    const params = { ...turnParams(options), threadId: this.id, input: toWireInput(input) };
     return this.#session.startTurn<OutputOf<O>>(params, options);
   }
 
@@ -92,16 +92,27 @@ export class Thread {
     return (await this.turn(input, options)).run();
   }
 
-  /** Reads the thread (`thread/read`); with `includeTurns`, its history too. */
-  read(options: CallOptions & { includeTurns?: boolean } = {}): Promise<ThreadReadResponse> {
-    const { includeTurns = false, ...call } = options;
-    return this.#session.request("thread/read", { threadId: this.id, includeTurns }, ObjectSchema, call);
+  /**
+   * Reads the thread (`thread/read`); with `includeTurns`, its history too (`thread.turns`, empty
+   * for a thread that has not run a turn yet).
+   */
+  async read(options: CallOptions & { includeTurns?: boolean | undefined } = {}): Promise<ThreadReadResponse> {
+    const { includeTurns = false, ...call } = checkOptions(options, ["signal", "trace", "includeTurns"]);
+    try {
+      return await this.#session.request<ThreadReadResponse>("thread/read", { threadId: this.id, includeTurns }, ObjectSchema, call);
+    } catch (error) {
+      // Runtime 0.169.0 has no turn list for a thread before its first turn and says so as an
+      // unknown method (-32601 "list_turns is not supported yet"): its history is empty.
+      if (!(includeTurns === true && error instanceof MethodNotFoundError && /list_turns/.test(error.rpcMessage))) throw error;
+      const response = await this.#session.request<ThreadReadResponse>("thread/read", { threadId: this.id, includeTurns: false }, ObjectSchema, call);
+      return { ...response, thread: { ...response.thread, turns: [] } };
+    }
   }
 
   /** Names the thread (`thread/name/set`). */
   async setName(name: string, options: CallOptions = {}): Promise<ThreadSetNameResponse> {
     if (typeof name !== "string" || name.trim() === "") throw new InvalidArgumentError("name", "must be a non-empty string");
-    return this.#session.request("thread/name/set", { threadId: this.id, name }, ObjectSchema, options);
+    return this.#session.request("thread/name/set", { threadId: this.id, name }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /**
@@ -165,7 +176,7 @@ export class Thread {
 
   /** Starts compacting the thread's history (`thread/compact/start`). */
   compact(options: CallOptions = {}): Promise<ThreadCompactStartResponse> {
-    return this.#session.request("thread/compact/start", { threadId: this.id }, ObjectSchema, options);
+    return this.#session.request("thread/compact/start", { threadId: this.id }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /**

@@ -52,7 +52,7 @@ export class ToolCallError extends CodexError {
       threadId: string;
       turnId: string;
       callId: string;
-      issues?: ReadonlyArray<{ path: string; message: string }>;
+      issues?: ReadonlyArray<{ path: string; message: string }> | undefined;
     },
     options?: CodexErrorOptions,
   ) {

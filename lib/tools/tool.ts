@@ -46,15 +46,15 @@ export interface ToolDefinition<S extends v.GenericSchema> {
    * Longest a call may run, in ms. After that its `signal` aborts and the model is told the tool
    * timed out. Default: none of its own; `serverRequestTimeoutMs` (10 minutes) still bounds every call.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Most calls of this tool running at once, across threads; further calls wait their turn. Default: no limit. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Ask `onApproval` (the turn's, else the client's) before each call, with a request of type
    * `"toolCall"`. Without a handler, or when it throws, the call is declined. Default `false`: the
    * runtime asks no approval for client-side tools, whatever the approval mode.
    */
-  needsApproval?: boolean;
+  needsApproval?: boolean | undefined;
 }
 
 /**
@@ -89,7 +89,7 @@ export interface ToolNamespace {
   /** The namespace's name. */
   readonly name: string;
   /** What the tools of the namespace are for. Default `""`. */
-  readonly description?: string;
+  readonly description?: string | undefined;
   /** Its tools, at least one; namespaces do not nest. */
   readonly tools: readonly Tool[];
 }

@@ -11,11 +11,14 @@ export interface TextInput {
   /** The text. */
   text: string;
 }
-/** An image by URL; prefer a `data:image/…;base64,…` URL. */
+/**
+ * An image inline, as a data URL. The runtime refuses remote URLs (`https://…`): fetch the image
+ * yourself and pass its bytes as a data URL, or save it and pass a {@link LocalImageInput}.
+ */
 export interface ImageInput {
   /** Always `"image"`. */
   type: "image";
-  /** The image's URL: `https://…`, or a `data:image/…;base64,…` URL. */
+  /** A `data:image/…;base64,…` URL, e.g. `` `data:image/png;base64,${bytes.toString("base64")}` ``. */
   url: string;
 }
 /** An image file, by a path absolute or relative to the current directory; the runtime reads and inlines it. */
@@ -52,8 +55,9 @@ export type InputItem = TextInput | ImageInput | LocalImageInput | SkillInput | 
  *
  * @example
  * ```ts
- * await thread.run("Describe this image", );
+ * await thread.run("Describe the repository");
  * await thread.run([{ type: "text", text: "What is in it?" }, { type: "localImage", path: "./shot.png" }]);
+ * await thread.run([{ type: "text", text: "And here?" }, { type: "image", url: `data:image/png;base64,${png.toString("base64")}` }]);
  * ```
  */
 export type Input = string | InputItem | readonly InputItem[];
@@ -102,13 +106,22 @@ function toWireItem(item: unknown, argument: string): UserInput {
     case "text":
       return { type: "text", text: text as string, text_elements: [] };
     case "image":
-      return { type: "image", url: url as string };
+      return { type: "image", url: dataUrl(url as string, `${argument}.url`) };
     case "localImage":
       return { type: "localImage", path: existingFile(path as string, `${argument}.path`) };
     case "skill":
     case "mention":
       return { type: type as "skill" | "mention", name: name as string, path: path as string };
   }
+}
+
+/**
+ * `url` when it is a data URL. Checked here because the runtime refuses every other URL ("remote
+ * image URLs are not supported"), and the turn would fail after it was sent.
+ */
+function dataUrl(url: string, argument: string): string {
+  if (/^data:/i.test(url)) return url;
+  throw new InvalidArgumentError(argument, `the runtime accepts only data URLs: pass "data:image/png;base64,…", or { type: "localImage", path } for a file; got ${describe(url)}`);
 }
 
 /**

@@ -1,13 +1,14 @@
 import { redactSecrets } from "../redact.js";
-import { CodexError, InvalidRequestError, TurnTimeoutError } from "../errors.js";
+import { CodexError, InvalidRequestError, ProtocolError, TurnTimeoutError } from "../errors.js";
 import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
 import { raceAbort } from "../abort.js";
 import { type Input, toWireInput } from "./inputs.js";
-import type { CallOptions, Session } from "../session.js";
+import { checkOptions } from "../arguments.js";
+import { CALL_OPTION_KEYS, type CallOptions, type Session } from "../session.js";
 import { type OutputSchema, parseStructuredOutput } from "./structured-output.js";
-import { finalResponse, TurnFailedError, type TurnResult } from "./turn-result.js";
+import { type FailedTurnResult, finalResponse, TurnFailedError, type TurnResult } from "./turn-result.js";
 import type { TurnStream } from "./turn-stream.js";
 
 /**
@@ -52,7 +53,7 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
   #state: "fresh" | "iterating" | "completed" | "left" = "fresh";
   /** What ended an iteration that threw. */
   #failure: { error: unknown } | undefined;
-  #result: TurnResult<Output> | undefined;
+  #result: TurnResult<Output> | FailedTurnResult | undefined;
   readonly #items: ThreadItem[] = [];
   #usage: ThreadTokenUsage | null = null;
   #completed: TurnCompletedNotification | undefined;
@@ -144,7 +145,8 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
   }
 
   /** Adds input to the running turn (`turn/steer`). */
-  steer(input: Input, options: CallOptions = {}): Promise<TurnSteerResponse> {
+  async steer(input: Input, options: CallOptions = {}): Promise<TurnSteerResponse> {
+    checkOptions(options, CALL_OPTION_KEYS);
     const params = { threadId: this.threadId, expectedTurnId: this.id, input: toWireInput(input) };
     return this.#session.request("turn/steer", params, TurnSteerResponseSchema, options);
   }
@@ -153,8 +155,8 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
    * Asks the runtime to stop the turn; it then completes with status `"interrupted"`. Also right
    * after `turn()` returned, when the runtime has not started the turn yet and refuses at first.
    */
-  interrupt(options: CallOptions = {}): Promise<TurnInterruptResponse> {
-    return this.#interrupt(this.#stream.activated(), this.#interruptTarget?.(), options);
+  async interrupt(options: CallOptions = {}): Promise<TurnInterruptResponse> {
+    return this.#interrupt(this.#stream.activated(), this.#interruptTarget?.(), checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** Gives up on the turn: the consumer gets `reason` at once, and the runtime is asked to interrupt. */
@@ -207,10 +209,11 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
   }
 
   /** The result from what the loop collected; a completed turn with an `outputSchema` gets its parsed `output`. */
-  #collect(): TurnResult<Output> {
+  #collect(): TurnResult<Output> | FailedTurnResult {
     const turn = this.#completed?.turn;
     if (!turn) throw new CodexError(`Turn ${this.id} ended without turn/completed`);
-    const result: TurnResult<undefined> = {
+    if (turn.status === "inProgress") throw new ProtocolError(`Turn ${this.id}: turn/completed says the turn is still in progress`, { method: "turn/completed", path: "turn.status" });
+    const result: TurnResult<undefined> | FailedTurnResult = {
       id: turn.id,
       threadId: this.threadId,
       status: turn.status,

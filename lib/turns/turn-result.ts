@@ -1,5 +1,5 @@
 import { CodexError } from "../errors.js";
-import type { CodexErrorInfo, ThreadItem, ThreadTokenUsage, TurnError, TurnStatus } from "../protocol/generated/v2/index.js";
+import type { CodexErrorInfo, ThreadItem, ThreadTokenUsage, TurnError } from "../protocol/generated/v2/index.js";
 
 /**
  * Everything a finished turn produced, collected from its notifications.
@@ -12,8 +12,8 @@ export interface TurnResult<Output = undefined> {
   id: string;
   /** The thread the turn ran on. */
   threadId: string;
-  /** `"completed"`, `"interrupted"` or `"failed"` (a failed turn makes `run()` throw {@link TurnFailedError}). */
-  status: TurnStatus;
+  /** `"completed"` or `"interrupted"`; a failed turn makes `run()` throw {@link TurnFailedError} instead. */
+  status: "completed" | "interrupted";
   /** Why the turn failed or was interrupted, when the runtime says. */
   error: TurnError | null;
   /** Unix time in seconds when the turn started. */
@@ -38,16 +38,22 @@ export interface TurnResult<Output = undefined> {
   output: Output;
 }
 
+/** What a failed turn produced: a {@link TurnResult} with status `"failed"`, held by {@link TurnFailedError}. */
+export type FailedTurnResult = Omit<TurnResult<unknown>, "status"> & {
+  /** Always `"failed"`. */
+  status: "failed";
+};
+
 /** A turn ended with status `"failed"`: the model call failed, or the runtime gave up. */
 export class TurnFailedError extends CodexError {
   /** Always `"TurnFailedError"`. */
   override name = "TurnFailedError";
   /** The failed turn's result, with whatever items it completed. */
-  readonly result: TurnResult<unknown>;
+  readonly result: FailedTurnResult;
   /** The runtime's classification of the failure, e.g. `"internalServerError"` or `{ httpConnectionFailed: … }`. */
   readonly codexErrorInfo: CodexErrorInfo | null;
 
-  constructor(result: TurnResult<unknown>) {
+  constructor(result: FailedTurnResult) {
     super(`Turn ${result.id} failed: ${result.error?.message ?? "no error message from the runtime"}`);
     this.result = result;
     this.codexErrorInfo = result.error?.codexErrorInfo ?? null;

@@ -20,10 +20,17 @@ export interface SampleCodex extends AsyncDisposable {
 /**
  * @param model what the fake model answers when offline (default: it echoes the prompt).
  * @param offline extra settings of the offline environment, e.g. a provider that requires login.
+ * @param liveOptions.checkLogin with `--live`, exit at once when there is no login (default `true`;
+ *   the login sample turns it off, since signing in is what it shows).
  */
-export async function openSampleCodex(model: FakeModelOptions = {}, offline: { requiresOpenaiAuth?: boolean; goals?: boolean } = {}): Promise<SampleCodex> {
+export async function openSampleCodex(
+  model: FakeModelOptions = {},
+  offline: { requiresOpenaiAuth?: boolean; goals?: boolean } = {},
+  liveOptions: { checkLogin?: boolean } = {},
+): Promise<SampleCodex> {
   if (live) {
     const codex = new AsyncCodex();
+    if (liveOptions.checkLogin ?? true) await exitUnlessSignedIn(codex);
     return { codex, options: {}, cwd: process.cwd(), [Symbol.asyncDispose]: () => codex.close() };
   }
   const env = await createOfflineEnvironment({ ...offline, model });
@@ -37,4 +44,25 @@ export async function openSampleCodex(model: FakeModelOptions = {}, offline: { r
       await env.close();
     },
   };
+}
+
+/**
+ * A live run without a login would stream "Reconnecting…" forever, so the account is checked
+ * first (`account/read`, which needs no network): without one, the sample says how to sign in and
+ * exits with code 2, within seconds.
+ */
+async function exitUnlessSignedIn(codex: AsyncCodex): Promise<void> {
+  let problem: string | undefined;
+  try {
+    const { account, requiresOpenaiAuth } = await codex.account({ signal: AbortSignal.timeout(15_000) });
+    if (account === null && requiresOpenaiAuth) {
+      problem = `no Codex login in CODEX_HOME (${codex.metadata.codexHome}).\nSign in with \`npx codex login\` (ChatGPT) or \`printenv OPENAI_API_KEY | npx codex login --with-api-key\`, then run this again.`;
+    }
+  } catch (error) {
+    problem = `could not read the account from the runtime: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (problem === undefined) return;
+  await codex.close();
+  process.stderr.write(`--live: ${problem}\n`);
+  process.exit(2);
 }

@@ -3,6 +3,7 @@ import { getEventListeners } from "node:events";
 import { describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
+  InvalidArgumentError,
   InvalidParamsError,
   InvalidRequestError,
   JsonRpcError,
@@ -87,6 +88,14 @@ describe("RpcPeer", () => {
     assert.deepEqual(result, { text: "hi", nested: { list: [1, 2, 3] } });
     assert.equal(peer.pendingCount, 0);
     assert.deepEqual(errors, []);
+  });
+
+  it("rejects a request whose signal is not an AbortSignal with InvalidArgumentError, sends nothing and stays usable", async (t) => {
+    const { peer } = await startPeer(t);
+    const error = await rejectionOf(peer.request("echo", { never: "sent" }, { signal: "abort" as never }), "request with a bad signal");
+    assert.ok(error instanceof InvalidArgumentError && error.argument === "options.signal", String(error));
+    assert.equal(peer.pendingCount, 0);
+    await roundTrip(peer);
   });
 
   it("rejects a request answered with a JSON-RPC error with the subclass for its code, carrying code, message and data", async (t) => {

@@ -71,6 +71,34 @@ test("onApproval returning accept runs the command", async (t) => {
   assert.equal(request.turnId, result.id);
 });
 
+test("a command approval carries the shell-wrapped command, the unwrapped script and the runtime's parsed actions", async (t) => {
+  const asked: ApprovalRequest[] = [];
+  const script = "ls -la && cat notes.txt | head -5";
+  const { codex } = await offlineCodex(t, {
+    environment: { model: { replies: [{ type: "toolCall", arguments: { cmd: script, yield_time_ms: 30_000 } }, { type: "text", text: "done" }] } },
+    codex: {
+      onApproval: (request) => {
+        asked.push(request);
+        return "decline";
+      },
+    },
+  });
+  const thread = await codex.threadStart({ approvalMode: ApprovalMode.untrusted, sandbox: Sandbox.workspaceWrite });
+  await thread.run("look around");
+  const [request] = asked;
+  assert.ok(request?.type === "commandExecution");
+  assert.equal(request.command, `/bin/bash -lc '${script}'`, "the runtime wraps the command in a login shell");
+  assert.equal(request.script, script);
+  // The runtime's reading leaves out `| head -5`: a description, not something to approve on.
+  assert.deepEqual(
+    request.commandActions?.map((action) => [action.type, action.command]),
+    [
+      ["listFiles", "ls -la"],
+      ["read", "cat notes.txt"],
+    ],
+  );
+});
+
 test("onApproval returning cancel ends the turn interrupted", async (t) => {
   const { codex, marker } = await setUp(t, { onApproval: () => "cancel" });
   const thread = await codex.threadStart({ approvalMode: ApprovalMode.untrusted, sandbox: Sandbox.workspaceWrite });

@@ -3,7 +3,7 @@ import { getEventListeners } from "node:events";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ApprovalMode, AsyncCodex, InvalidArgumentError, type Notification, Sandbox } from "../../lib/index.js";
+import { ApprovalMode, AsyncCodex, InvalidArgumentError, InvalidRequestError, type Notification, Sandbox, ThreadNotFoundError } from "../../lib/index.js";
 import { inputImageUrls, type RecordedRequest, userTexts } from "../../lib/testing/index.js";
 import { offlineCodex } from "../support/offline-codex.js";
 
@@ -156,4 +156,70 @@ test("notifications() delivers notifications outside any turn to a listener unti
   await listening;
   assert.ok(seen.some((notification) => notification.method === "thread/started" && notification.params.thread.id === thread.id));
   assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+});
+
+test("an unknown or unstored thread id gives ThreadNotFoundError, an InvalidRequestError whose message says what to do", async (t) => {
+  const { codex } = await offlineCodex(t);
+  const unknown = "00000000-0000-0000-0000-000000000000";
+  const never = await codex.threadStart(); // never ran a turn: not stored
+  const cases: Array<[() => Promise<unknown>, string | undefined, RegExp]> = [
+    [() => codex.threadResume(unknown), unknown, /is not stored in this CODEX_HOME: a thread that never ran a turn is not saved/],
+    [() => codex.threadFork(unknown), unknown, /start a new thread with threadStart\(\)/],
+    [() => codex.threadArchive(unknown), unknown, /not stored/],
+    [() => codex.threadUnarchive(unknown), unknown, /is not archived/],
+    [() => codex.threadResume("not-a-thread"), undefined, /that is not a thread id: use the id of a Thread/],
+    [() => codex.close().then(() => codex.threadResume(never.id)), never.id, /never ran a turn is not saved/],
+  ];
+  for (const [call, threadId, advice] of cases) {
+    await assert.rejects(call, (error: unknown) => {
+      assert.ok(error instanceof ThreadNotFoundError, String(error));
+      assert.ok(error instanceof InvalidRequestError && error.code === -32600);
+      assert.equal(error.threadId, threadId);
+      assert.match(error.message, advice);
+      assert.match(error.message, /\(runtime: ".+", JSON-RPC error -32600\)$/, "the runtime's words stay in the message");
+      return true;
+    });
+  }
+});
+
+test("a Thread from before close() gives ThreadNotFoundError pointing to threadResume, and following it works", async (t) => {
+  const { codex } = await offlineCodex(t);
+  const thread = await codex.threadStart();
+  await thread.run("remember kumquat");
+  await codex.close();
+  for (const call of [() => thread.run("still there?"), () => thread.compact()]) {
+    await assert.rejects(call, (error: unknown) => {
+      assert.ok(error instanceof ThreadNotFoundError, String(error));
+      assert.equal(error.threadId, thread.id);
+      assert.ok(error.message.includes(`is not loaded in this runtime (the runtime restarted, e.g. after close(), or another runtime started the thread): resume it with codex.threadResume("${thread.id}")`), error.message);
+      return true;
+    });
+  }
+  const resumed = await codex.threadResume(thread.id);
+  assert.equal((await resumed.run("still there?")).status, "completed");
+});
+
+test("read({ includeTurns: true }) on a thread that has not run a turn returns an empty turn list", async (t) => {
+  const { codex } = await offlineCodex(t);
+  const thread = await codex.threadStart();
+  const { thread: read } = await thread.read({ includeTurns: true });
+  assert.equal(read.id, thread.id);
+  assert.deepEqual(read.turns, []);
+  await thread.run("one");
+  assert.equal((await thread.read({ includeTurns: true })).thread.turns.length, 1);
+});
+
+test("a remote image URL is rejected before sending, naming a data URL and localImage as the alternatives", async (t) => {
+  const { codex, env } = await offlineCodex(t);
+  const thread = await codex.threadStart();
+  for (const url of ["https://example.com/cat.png", "http://127.0.0.1/cat.png", "file:///tmp/cat.png"]) {
+    await assert.rejects(
+      () => thread.run([{ type: "text", text: "what is this?" }, { type: "image", url }]),
+      (error: unknown) =>
+        error instanceof InvalidArgumentError &&
+        error.argument === "input[1].url" &&
+        /the runtime accepts only data URLs: pass "data:image\/png;base64,…", or \{ type: "localImage", path \}/.test(error.message),
+    );
+  }
+  assert.equal(env.model.responseRequests.length, 0);
 });

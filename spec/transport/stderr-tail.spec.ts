@@ -14,6 +14,12 @@ describe("StderrTail", () => {
     assert.equal(tail.toString(), "first line\nsecond line\nthird, no newline yet");
   });
 
+  it("strips ANSI colour codes, also from an unterminated last line", () => {
+    const tail = new StderrTail();
+    tail.write("\u001b[2m2026-12-01T09:54:34Z\u001b[0m \u001b[31mERROR\u001b[0m boom\n\u001b[33mWARN\u001b[0m half");
+    assert.equal(tail.toString(), "2026-12-01T09:54:34Z ERROR boom\nWARN half");
+  });
+
   it("skips blank lines", () => {
     const tail = new StderrTail();
     tail.write("a\n\n   \nb\n");
