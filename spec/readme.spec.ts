@@ -50,6 +50,8 @@ const AMBIENT: Record<string, string> = {
   codex: "declare const codex: import('codex-app-sdk').AsyncCodex;",
   thread: "declare const thread: import('codex-app-sdk').Thread;",
   turn: "declare const turn: import('codex-app-sdk').TurnHandle;",
+  result: "declare const result: import('codex-app-sdk').TurnResult;",
+  fork: "declare const fork: import('codex-app-sdk').Thread;",
   signal: "declare const signal: AbortSignal;",
   askHuman: "declare function askHuman(question: string, signal: AbortSignal): Promise<boolean>;",
 };
