@@ -157,11 +157,13 @@ test("every plain-JavaScript block of the README parses on plain Node, and every
   for (const { block, file, source } of runnable) {
     await writeFile(file, source);
     if (file.endsWith(".mjs")) await promisify(execFile)(process.execPath, ["--check", file]);
-    // tsx only to resolve "codex-app-sdk" to lib/; CODEX_HOME points the default runtime at the fake model.
-    const { stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", file], {
-      cwd: ROOT,
+    // tsx only to resolve "codex-app-sdk" to lib/ (through the repository's tsconfig); run in the
+    // temporary directory, so a block that writes a file leaves nothing behind. CODEX_HOME points
+    // the default runtime at the fake model.
+    const { stderr } = await promisify(execFile)(process.execPath, ["--import", import.meta.resolve("tsx"), file], {
+      cwd: dir,
       timeout: 60_000,
-      env: { ...process.env, CODEX_HOME: env.codexHome },
+      env: { ...process.env, CODEX_HOME: env.codexHome, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json") },
     }).catch((error: { stderr?: string }) => assert.fail(`README.md:${block.line} failed to run:\n${error.stderr ?? String(error)}`));
     assert.equal(stderr, "", `README.md:${block.line} wrote to stderr`);
   }
