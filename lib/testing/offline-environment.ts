@@ -110,8 +110,12 @@ sandbox_mode = "read-only"
 web_search = "disabled"
 check_for_update_on_startup = false
 
+# Without these three, startup contacts github.com / chatgpt.com (plugin sync). shell_snapshot off:
+# otherwise every thread start runs the login shell to capture its environment, which is slow on
+# hosts whose profile does work (pyenv init) and leaves shells running after the runtime.
 [features]
 ${options.goals === undefined ? "" : `goals = ${options.goals}\n`}plugins = false
+shell_snapshot = false
 apps = false
 remote_plugin = false
 

@@ -51,7 +51,7 @@ export async function createBenchEnvironment(options: { replyDeltas?: number } =
   };
   try {
     await Promise.all([mkdir(codexHome), mkdir(workdir)]);
-    await writeFile(join(codexHome, "config.toml"), benchConfigToml(model.baseUrl));
+    await writeFile(join(codexHome, "config.toml"), offlineConfigToml(model.baseUrl));
   } catch (error) {
     await close();
     throw error;
@@ -59,18 +59,6 @@ export async function createBenchEnvironment(options: { replyDeltas?: number } =
   const binary = resolveCodexBinary({ env: process.env });
   const runtimeEnv = { ...process.env, CODEX_HOME: codexHome, ...binary.env };
   return { baseUrl: model.baseUrl, codexHome, workdir, codexPath: binary.path, runtimeEnv, close, [Symbol.asyncDispose]: close };
-}
-
-/**
- * The offline config with the runtime's shell snapshot off. With it on, every thread start runs
- * the user's login shell to capture its environment: the host's cost, not the SDK's, and on a
- * machine whose ~/.bashrc runs `pyenv init` (its `pyenv rehash` serialises on a lock file) 64
- * concurrent starts take seconds to tens of seconds and leave shells running after the runtime.
- */
-function benchConfigToml(baseUrl: string): string {
-  const toml = offlineConfigToml(baseUrl);
-  if (!toml.includes("\n[features]\n")) throw new Error("offlineConfigToml has no [features] table to extend");
-  return toml.replace("\n[features]\n", "\n[features]\nshell_snapshot = false\n");
 }
 
 /** The pinned runtime's version, e.g. `0.169.0`, from `codex --version`. */
