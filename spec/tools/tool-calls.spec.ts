@@ -148,6 +148,7 @@ test("two calls in one response run concurrently, and a concurrency limit of 1 r
       if (spans.free!.push({ start, end: Number.NaN }) === 2) release();
       // Resolves only once both calls are running: a sequential runner would fail this test.
       await Promise.race([bothStarted, new Promise((_resolve, reject) => setTimeout(() => reject(new Error("the sibling call never started")), 10_000).unref())]);
+      // Not a wait for an event: the tool's own work, 200 ms long, so the spans can overlap measurably.
       await new Promise((resolve) => setTimeout(resolve, 200));
       spans.free!.find((span) => span.start === start)!.end = performance.now();
       return "ok";
@@ -161,6 +162,7 @@ test("two calls in one response run concurrently, and a concurrency limit of 1 r
     execute: async () => {
       const span = { start: performance.now(), end: Number.NaN };
       spans.limited!.push(span);
+      // The tool's own work, 200 ms long: with concurrency 1 the two spans must not overlap.
       await new Promise((resolve) => setTimeout(resolve, 200));
       span.end = performance.now();
       return "ok";
