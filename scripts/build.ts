@@ -64,6 +64,8 @@ export async function bundleJavaScript(outDir: string): Promise<Metafile> {
     sourcesContent: true,
     metafile: true,
     legalComments: "eof",
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: "warning",
     plugins: [inlineVersion(version)],
   });

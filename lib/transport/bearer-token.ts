@@ -1,5 +1,3 @@
-import { SignJWT } from "jose";
-
 /** How a connection proves itself to a runtime started with `--ws-auth signed-bearer-token`. */
 export interface JwtAuthOptions {
   /**
@@ -34,6 +32,8 @@ export function jwtSecretBytes(secret: string | Uint8Array): Uint8Array {
  */
 export async function mintJwt(options: JwtAuthOptions): Promise<string> {
   const { issuer, audience, ttlSeconds = 60 } = options;
+  // Loaded on first use, not at import: only JWT-authenticated remote clients need `jose`.
+  const { SignJWT } = await import("jose");
   const now = Math.floor(Date.now() / 1000);
   let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt(now).setExpirationTime(now + ttlSeconds);
   if (issuer !== undefined) jwt = jwt.setIssuer(issuer);

@@ -1,6 +1,6 @@
 import type { ClientRequest, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { AsyncQueue } from "../async-queue.js";
 import { AuthenticationError, InvalidArgumentError, ProtocolError, TransportClosedError } from "../errors.js";
 import { redactedPreview, redactSecrets } from "../redact.js";
@@ -88,6 +88,8 @@ export class WebSocketTransport implements Transport {
     } catch (error) {
       throw this.#fail(`could not make the bearer token for ${url}`, error);
     }
+    // Loaded on first use, not at import: `ws` costs ~25 ms to load, and most clients spawn stdio runtimes.
+    const { default: WebSocket } = await import("ws");
     if (this.#closing) throw this.#fail("closed by the client");
     this.#stream = openStream?.();
     const socket = new WebSocket(openStream ? "ws://codex-app-server/" : dialUrl(url), {
@@ -162,7 +164,7 @@ export class WebSocketTransport implements Transport {
 
   #ping(): void {
     const socket = this.#socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (!socket || socket.readyState !== socket.OPEN) return;
     if (this.#awaitingPong) {
       this.#finish(`the runtime at ${this.#options.url} did not answer a ping within ${this.#options.pingIntervalMs ?? 15_000} ms`);
       socket.terminate();
