@@ -1,4 +1,5 @@
 import { CodexError, InvalidRequestError, ProtocolError, TurnTimeoutError } from "../errors.js";
+import { Consumption } from "../turns/consumption.js";
 import type { ItemCompletedNotification, ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { GoalSetResponseSchema, ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
@@ -58,8 +59,7 @@ export class GoalHandle implements AsyncIterable<Notification> {
   readonly #route: GoalRoute;
   readonly #stream: TurnStream;
   readonly #lifecycle: GoalLifecycle;
-  #state: "fresh" | "iterating" | "completed" | "left" = "fresh";
-  #failure: { error: unknown } | undefined;
+  readonly #consumption: Consumption;
   readonly #items: ThreadItem[] = [];
   readonly #usages: ThreadTokenUsage[] = [];
   #completed: TurnCompletedNotification | undefined;
@@ -79,6 +79,7 @@ export class GoalHandle implements AsyncIterable<Notification> {
     this.#lifecycle = lifecycle;
     this.threadId = route.threadId;
     this.id = route.logicalId ?? "";
+    this.#consumption = new Consumption({ subject: `Goal turn ${this.id}`, handle: "GoalHandle", afterLeaving: "the goal itself goes on" });
     const { signal, idleTimeoutMs, timeoutMs } = options;
     if (idleTimeoutMs !== undefined) stream.watch(idleTimeoutMs, () => this.#stop(new TurnTimeoutError(this.id, idleTimeoutMs, "turnIdleTimeoutMs")));
     if (timeoutMs !== undefined) stream.expireAfter(timeoutMs, () => this.#stop(new TurnTimeoutError(this.id, timeoutMs, "turnTimeoutMs")));
@@ -97,9 +98,7 @@ export class GoalHandle implements AsyncIterable<Notification> {
    * @throws {CodexError} if the handle was already iterated.
    */
   [Symbol.asyncIterator](): AsyncIterator<Notification> {
-    if (this.#state !== "fresh") throw new CodexError(`Goal turn ${this.id} was already consumed: iterate a GoalHandle once (run() after the loop returns its result)`);
-    this.#state = "iterating";
-    return this.#iterate();
+    return this.#consumption.iterate(this.#stream.queue, (notification) => this.#observe(notification));
   }
 
   /**
@@ -109,10 +108,7 @@ export class GoalHandle implements AsyncIterable<Notification> {
    * @throws {CodexError} while the handle is being iterated, or after a loop left with `break`.
    */
   async run(): Promise<GoalResult> {
-    if (this.#state === "fresh") for await (const _ of this);
-    if (this.#state === "iterating") throw new CodexError(`Goal turn ${this.id} is being iterated: call run() after the loop ended to get its result`);
-    if (this.#failure) throw this.#failure.error;
-    if (this.#state === "left") throw new CodexError(`Goal turn ${this.id} was left before its end (break, or an exception in the loop body), so it has no result: the goal itself goes on`);
+    await this.#consumption.finished(this);
     this.#result ??= this.#collect();
     const result = this.#result;
     if (result.status === "failed") throw new TurnFailedError(result);
@@ -172,21 +168,6 @@ export class GoalHandle implements AsyncIterable<Notification> {
 
   #lastTurnId(): string {
     return this.#route.turnIds.at(-1) ?? this.id;
-  }
-
-  async *#iterate(): AsyncGenerator<Notification, void, undefined> {
-    try {
-      for await (const notification of this.#stream.queue) {
-        this.#observe(notification);
-        yield notification;
-      }
-      this.#state = "completed";
-    } catch (error) {
-      this.#failure = { error };
-      throw error;
-    } finally {
-      if (this.#state === "iterating") this.#state = "left";
-    }
   }
 
   #observe(notification: Notification): void {

@@ -1,4 +1,5 @@
 import { redactSecrets } from "../redact.js";
+import { Consumption } from "./consumption.js";
 import { CodexError, InvalidRequestError, ProtocolError, TurnTimeoutError } from "../errors.js";
 import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
@@ -49,10 +50,7 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
   readonly threadId: string;
   readonly #session: Session;
   readonly #stream: TurnStream;
-  /** `fresh` until iterated; then `iterating`; `completed` after `turn/completed`, `left` after `break` or an error. */
-  #state: "fresh" | "iterating" | "completed" | "left" = "fresh";
-  /** What ended an iteration that threw. */
-  #failure: { error: unknown } | undefined;
+  readonly #consumption: Consumption;
   #result: TurnResult<Output> | FailedTurnResult | undefined;
   readonly #items: ThreadItem[] = [];
   #usage: ThreadTokenUsage | null = null;
@@ -91,6 +89,7 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
     this.threadId = threadId;
     this.id = id;
     this.#stream = stream;
+    this.#consumption = new Consumption({ subject: `Turn ${id}`, handle: "TurnHandle", afterLeaving: "the SDK stopped following it" });
     const { signal, idleTimeoutMs, timeoutMs } = options;
     if (idleTimeoutMs !== undefined) stream.watch(idleTimeoutMs, () => this.#stop(new TurnTimeoutError(id, idleTimeoutMs, "turnIdleTimeoutMs")));
     if (timeoutMs !== undefined) stream.expireAfter(timeoutMs, () => this.#stop(new TurnTimeoutError(id, timeoutMs, "turnTimeoutMs")));
@@ -109,11 +108,7 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
    * @throws {CodexError} if the handle was already iterated or run.
    */
   [Symbol.asyncIterator](): AsyncIterator<Notification> {
-    if (this.#state !== "fresh") {
-      throw new CodexError(`Turn ${this.id} was already consumed: iterate a TurnHandle once (run() after the loop returns its result)`);
-    }
-    this.#state = "iterating";
-    return this.#iterate();
+    return this.#consumption.iterate(this.#stream.queue, (notification) => this.#observe(notification));
   }
 
   /**
@@ -134,10 +129,7 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
    * ```
    */
   async run(): Promise<TurnResult<Output>> {
-    if (this.#state === "fresh") for await (const _ of this);
-    if (this.#state === "iterating") throw new CodexError(`Turn ${this.id} is being iterated: call run() after the loop ended to get its result`);
-    if (this.#failure) throw this.#failure.error;
-    if (this.#state === "left") throw new CodexError(`Turn ${this.id} was left before its end (break, or an exception in the loop body), so it has no result: the SDK stopped following it`);
+    await this.#consumption.finished(this);
     this.#result ??= this.#collect();
     const result = this.#result;
     if (result.status === "failed") throw new TurnFailedError(result);
@@ -176,21 +168,6 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
     }
     const send = (): Promise<TurnInterruptResponse> => this.#session.request("turn/interrupt", { threadId: this.threadId, turnId: this.id }, ObjectSchema, options);
     return interruptTurn(send, activated, options.signal);
-  }
-
-  async *#iterate(): AsyncGenerator<Notification, void, undefined> {
-    try {
-      for await (const notification of this.#stream.queue) {
-        this.#observe(notification);
-        yield notification;
-      }
-      this.#state = "completed";
-    } catch (error) {
-      this.#failure = { error };
-      throw error;
-    } finally {
-      if (this.#state === "iterating") this.#state = "left";
-    }
   }
 
   /** Collects what the result needs, checking each field the SDK reads. */
