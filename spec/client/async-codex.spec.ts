@@ -6,6 +6,7 @@ import {
   CodexError,
   InvalidArgumentError,
   InvalidRequestError,
+  type MessageLogEntry,
   RequestTimeoutError,
   retryOnOverload,
   ServerBusyError,
@@ -98,16 +99,52 @@ test("config overrides reach the runtime as -c arguments", async (t) => {
   assert.deepEqual(cmdline.split("\0").filter(Boolean).slice(1), ["-c", 'model="override-model"', "app-server"]);
 });
 
-// Whether a burst overloads the runtime depends on how fast it drains its 128-message queue at that
-// moment, so these tests repeat a burst until one overloads it (at most 10 times).
+// Whether a burst overloads the runtime depends on how fast it drains its 128-message inbound queue
+// at that moment: in one CI run it drained ten plain bursts of 1000 calls in time. So each burst is
+// written while the runtime is stopped (SIGSTOP) and the runtime resumes once the first `queued`
+// requests are in the pipe, where its reader finds them all at once. Even so it sometimes keeps up
+// (2 of 8 bursts locally), so a test repeats the burst until one overloads it.
+
+/** A `logger` that counts the `account/read` requests written to the runtime. */
+class WrittenAccountReads {
+  #count = 0;
+  #waiters: { count: number; resolve: () => void }[] = [];
+  readonly logger = (entry: MessageLogEntry): void => {
+    if (entry.direction !== "out" || entry.kind !== "request" || entry.method !== "account/read") return;
+    this.#count += 1;
+    for (const waiter of this.#waiters) if (waiter.count === this.#count) waiter.resolve();
+  };
+  /** Resolves once `more` requests past those written so far were written. */
+  next(more: number): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push({ count: this.#count + more, resolve }));
+  }
+}
+
+/** Starts `calls` with the runtime stopped, resumes it once `queued` of them were written, and settles them all. */
+async function burstIntoStoppedRuntime<T>(codex: AsyncCodex, written: WrittenAccountReads, queued: number, calls: () => Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+  const pid = codex.pid;
+  assert.ok(pid !== undefined, "the runtime runs before a burst");
+  const allQueued = written.next(queued);
+  process.kill(pid, "SIGSTOP");
+  try {
+    const settled = Promise.allSettled(calls());
+    await allQueued;
+    process.kill(pid, "SIGCONT");
+    return await settled;
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+}
 
 test("a burst past the runtime's queue gets ServerBusyError with the runtime's -32001", async (t) => {
   // With no in-flight limit at all the runtime also drops some replies (PROTOCOL-NOTES §5); those
   // calls end in RequestTimeoutError, kept short here.
-  const { codex } = await offlineCodex(t, { codex: { maxInFlightRequests: 100_000, requestTimeoutMs: 2_000 } });
+  const written = new WrittenAccountReads();
+  const { codex } = await offlineCodex(t, { codex: { maxInFlightRequests: 100_000, requestTimeoutMs: 2_000, logger: written.logger } });
+  await codex.start();
   const busy: ServerBusyError[] = [];
-  for (let attempt = 0; attempt < 10 && busy.length === 0; attempt += 1) {
-    const burst = await Promise.allSettled(Array.from({ length: 500 }, () => codex.account()));
+  for (let attempt = 0; attempt < 20 && busy.length === 0; attempt += 1) {
+    const burst = await burstIntoStoppedRuntime(codex, written, 500, () => Array.from({ length: 500 }, () => codex.account()));
     for (const result of burst) {
       if (result.status === "fulfilled") continue;
       assert.ok(result.reason instanceof ServerBusyError || result.reason instanceof RequestTimeoutError, `unexpected ${result.reason}`);
@@ -122,14 +159,17 @@ test("a burst past the runtime's queue gets ServerBusyError with the runtime's -
 test("retryOnOverload turns a burst that overloads the runtime into all-successful results", async (t) => {
   // 300 requests in flight overflow the runtime's queue at times, without the reply drops of an
   // unbounded burst (measured: 0 drops in 8 runs of 2000 calls).
-  const { codex } = await offlineCodex(t, { codex: { maxInFlightRequests: 300, requestTimeoutMs: 20_000 } });
+  const written = new WrittenAccountReads();
+  const { codex } = await offlineCodex(t, { codex: { maxInFlightRequests: 300, requestTimeoutMs: 20_000, logger: written.logger } });
+  await codex.start();
   const retried: unknown[] = [];
-  for (let attempt = 0; attempt < 10 && retried.length === 0; attempt += 1) {
-    const results = await Promise.all(
+  for (let attempt = 0; attempt < 20 && retried.length === 0; attempt += 1) {
+    const results = await burstIntoStoppedRuntime(codex, written, 300, () =>
       Array.from({ length: 1000 }, () =>
         retryOnOverload(() => codex.account(), { retries: 10, minTimeout: 20, maxTimeout: 200, onFailedAttempt: ({ error }) => void retried.push(error) }),
       ),
     );
+    assert.deepEqual(results.filter(({ status }) => status === "rejected"), []);
     assert.equal(results.length, 1000);
   }
   assert.ok(retried.length > 0, "a burst should overload the runtime");
