@@ -102,6 +102,13 @@ export type FakeReply =
       message?: string | undefined;
       /** The error's `code` member. Default `null`. */
       code?: string | undefined;
+      /**
+       * The error's `type` member. Default `"server_error"` for a 5xx status, else
+       * `"invalid_request_error"`. With status 429, `"usage_limit_reached"` is how the
+       * Responses API says the account's usage limit is reached (the runtime then stops an
+       * active goal as `usageLimited`).
+       */
+      errorType?: string | undefined;
     }
   | {
       /** A stream that fails. */
@@ -309,7 +316,7 @@ export class FakeModel implements AsyncDisposable {
   async #reply(reply: FakeReply, request: RecordedRequest, n: number, res: ServerResponse): Promise<void> {
     if (reply.type === "httpError") {
       const message = reply.message ?? STATUS_CODES[reply.status] ?? `HTTP ${reply.status}`;
-      sendJson(res, reply.status, errorBody(reply.status, message, reply.code ?? null));
+      sendJson(res, reply.status, errorBody(reply.status, message, reply.code ?? null, reply.errorType));
       return;
     }
     const events = replyEvents(reply, request, n);
@@ -507,8 +514,8 @@ function usageBody(usage: FakeUsage): Record<string, unknown> {
   };
 }
 
-function errorBody(status: number, message: string, code: string | null): Record<string, unknown> {
-  return { error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", code } };
+function errorBody(status: number, message: string, code: string | null, type?: string): Record<string, unknown> {
+  return { error: { message, type: type ?? (status >= 500 ? "server_error" : "invalid_request_error"), code } };
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

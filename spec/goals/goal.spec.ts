@@ -156,6 +156,47 @@ for (const [label, reply, message] of [
   });
 }
 
+test("a usage limit hit in a continuation (HTTP 429 usage_limit_reached) ends the goal as usageLimited with TurnFailedError; no further turn starts, the thread takes ordinary turns, and setGoal active resumes it", async (t) => {
+  const { codex, env } = await goalCodex(t, [
+    { type: "text", text: "first turn", usage: USAGE },
+    { type: "httpError", status: 429, message: "quota gone", errorType: "usage_limit_reached" },
+    { type: "text", text: "recovered" },
+  ]);
+  const thread = await codex.threadStart();
+  const goal = await thread.startGoal("Work until the quota runs out");
+  const seen: Notification[] = [];
+  await within((async () => { for await (const notification of goal) seen.push(notification); })(), "the usage-limited goal's stream");
+  const methods = seen.map((notification) => notification.method);
+  assert.equal(methods.filter((method) => method === "turn/started").length, 1);
+  assert.equal(methods.filter((method) => method === "turn/completed").length, 1);
+  const statuses = seen.flatMap((notification) => (notification.method === "thread/goal/updated" ? [notification.params.goal.status] : []));
+  assert.equal(statuses.at(-1), "usageLimited", `goal updates: ${statuses.join(", ")}`);
+  const error = await rejectionOf(goal.run());
+  assert.ok(error instanceof TurnFailedError, String(error));
+  // The runtime's own message; the body's is not shown.
+  assert.match(error.message, /hit your usage limit/);
+  assert.equal(error.codexErrorInfo, "usageLimitExceeded");
+  assert.equal(error.result.status, "failed");
+  assert.equal(error.result.id, goal.id);
+  assert.equal(env.model.responseRequests.length, 2, "the first turn and the continuation that hit the limit");
+  assert.deepEqual(error.result.items.flatMap((item) => (item.type === "agentMessage" ? [item.text] : [])), ["first turn"]);
+  assert.equal((await thread.getGoal())?.status, "usageLimited");
+  assert.equal(codex.activeTurnRoutes, 0);
+  assert.equal((await thread.run("is the quota back?")).finalResponse, "recovered", "no continuation took the next reply");
+  assert.equal(env.model.responseRequests.length, 3);
+  assert.equal((await thread.getGoal())?.status, "usageLimited", "an ordinary turn does not resume the goal");
+
+  // Once the quota is back, setting the stored goal active resumes it (startGoal would replace it).
+  env.model.enqueue({ type: "updateGoal", status: "complete" }, { type: "text", text: "resumed and done" });
+  const updates = codex.notifications()[Symbol.asyncIterator]();
+  const resumed = await thread.setGoal({ status: "active" });
+  assert.equal(resumed.objective, "Work until the quota runs out");
+  for (let next = await within(updates.next(), "the resumed goal"); !next.done; next = await within(updates.next(), "the resumed goal")) {
+    if (next.value.method === "thread/goal/updated" && next.value.params.goal.status === "complete") break;
+  }
+  await updates.return?.();
+});
+
 test("a goal past its tokenBudget stops as budgetLimited, and one the model marks blocked stops as blocked", async (t) => {
   const { codex } = await goalCodex(t, [
     { type: "text", text: "expensive", usage: { inputTokens: 50, outputTokens: 60 } },

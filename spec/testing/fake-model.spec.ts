@@ -221,11 +221,16 @@ describe("FakeModel", () => {
 
   it("answers an httpError reply with its status and an OpenAI-style JSON error.", async () => {
     await using model = await FakeModel.start({
-      replies: [{ type: "httpError", status: 500 }, { type: "httpError", status: 429, message: "slow down", code: "rate_limit_exceeded" }],
+      replies: [
+        { type: "httpError", status: 500 },
+        { type: "httpError", status: 429, message: "slow down", code: "rate_limit_exceeded" },
+        { type: "httpError", status: 429, message: "out of quota", errorType: "usage_limit_reached" },
+      ],
     });
 
     const first = await postResponses(model);
     const second = await postResponses(model);
+    const third = await postResponses(model);
 
     assert.equal(first.status, 500);
     assert.deepEqual(await first.json(), {
@@ -234,6 +239,9 @@ describe("FakeModel", () => {
     assert.equal(second.status, 429);
     assert.deepEqual(await second.json(), {
       error: { message: "slow down", type: "invalid_request_error", code: "rate_limit_exceeded" },
+    });
+    assert.deepEqual(await third.json(), {
+      error: { message: "out of quota", type: "usage_limit_reached", code: null },
     });
   });
 
