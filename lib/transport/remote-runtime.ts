@@ -36,6 +36,18 @@ export interface RemoteRuntimeOptions {
   reconnect?: boolean | ReconnectOptions | undefined;
   /** The client pings this often; no pong by the next ping counts as a dropped connection. Default: `15000`. */
   pingIntervalMs?: number | undefined;
+  /**
+   * For a `wss://` url: the PEM certificate(s) of the authorities to trust, e.g. the private CA
+   * that signed the certificate of the TLS proxy in front of the runtime (the runtime itself
+   * serves only `ws://`). They replace Node's bundled roots for this connection. Default: Node's
+   * roots, plus any in `NODE_EXTRA_CA_CERTS`.
+   *
+   * @example
+   * ```ts
+   * const codex = new AsyncCodex({ remote: { url: "wss://codex.internal:443", token, ca: readFileSync("ca.pem", "utf8") } });
+   * ```
+   */
+  ca?: string | Uint8Array | ReadonlyArray<string | Uint8Array> | undefined;
   /** Longest a connect (TCP and upgrade) may take, in ms. Default: `10000`. */
   connectTimeoutMs?: number | undefined;
 }
@@ -46,7 +58,7 @@ export interface ReconnectOptions {
   timeoutMs?: number | undefined;
 }
 
-const REMOTE_KEYS = ["url", "command", "token", "jwt", "reconnect", "pingIntervalMs", "connectTimeoutMs"] as const;
+const REMOTE_KEYS = ["url", "command", "token", "jwt", "ca", "reconnect", "pingIntervalMs", "connectTimeoutMs"] as const;
 const JWT_KEYS = ["secret", "issuer", "audience", "ttlSeconds"] as const;
 
 /** What {@link remoteRuntime} made of the options: the transport factory and the reconnect budget. */
@@ -64,7 +76,7 @@ export interface RemoteRuntime {
 export function remoteRuntime(options: RemoteRuntimeOptions, argument = "options.remote"): RemoteRuntime {
   checkObject(options, argument);
   checkKnownKeys(options, REMOTE_KEYS, argument);
-  const { url, command, token, jwt, pingIntervalMs, connectTimeoutMs } = options as RemoteRuntimeOptions;
+  const { url, command, token, jwt, ca, pingIntervalMs, connectTimeoutMs } = options as RemoteRuntimeOptions;
   if ((url === undefined) === (command === undefined)) throw new InvalidArgumentError(argument, "needs exactly one of url and command");
   const target = url === undefined ? checkCommand(command, `${argument}.command`) : checkUrl(url, `${argument}.url`);
   if (token !== undefined && jwt !== undefined) throw new InvalidArgumentError(`${argument}.jwt`, "cannot be combined with token: give one");
@@ -72,6 +84,7 @@ export function remoteRuntime(options: RemoteRuntimeOptions, argument = "options
     throw new InvalidArgumentError(`${argument}.token`, `must be a non-empty string without spaces, got ${typeof token === "string" ? "a string that is not" : describe(token)}`);
   }
   if (jwt !== undefined) checkJwt(jwt, `${argument}.jwt`);
+  const certificates = ca === undefined ? undefined : checkCa(ca, url, `${argument}.ca`);
   for (const [key, value] of [["pingIntervalMs", pingIntervalMs], ["connectTimeoutMs", connectTimeoutMs]] as const) {
     if (value !== undefined && (typeof value !== "number" || !(value > 0))) throw new InvalidArgumentError(`${argument}.${key}`, `must be a positive number, got ${describe(value)}`);
   }
@@ -82,6 +95,7 @@ export function remoteRuntime(options: RemoteRuntimeOptions, argument = "options
         url: target.display,
         openStream: target.command ? () => commandStream(target.command as readonly string[], process.env) : undefined,
         bearerToken,
+        ca: certificates,
         pingIntervalMs,
         connectTimeoutMs,
         onError,
@@ -102,6 +116,20 @@ function checkUrl(url: unknown, argument: string): { display: string; command?: 
   if (parsed.username || parsed.password || parsed.search) throw new InvalidArgumentError(argument, "must hold no credentials or query: give the token as remote.token");
   if (parsed.protocol === "unix:" && (parsed.host !== "" || parsed.pathname.length < 2)) throw new InvalidArgumentError(argument, `must be unix:///absolute/path.sock, got ${describe(url)}`);
   return { display: parsed.protocol === "unix:" ? `unix://${decodeURIComponent(parsed.pathname)}` : url };
+}
+
+/** The PEM certificates of `ca`, as strings, once `url` is a wss:// one and each is PEM text. */
+function checkCa(ca: unknown, url: string | undefined, argument: string): string[] {
+  if (url === undefined || !url.startsWith("wss://")) throw new InvalidArgumentError(argument, "applies only to a wss:// url");
+  const entries: unknown[] = Array.isArray(ca) ? ca : [ca];
+  if (entries.length === 0) throw new InvalidArgumentError(argument, "must hold at least one certificate");
+  return entries.map((entry, index) => {
+    const at = Array.isArray(ca) ? `${argument}[${index}]` : argument;
+    if (typeof entry !== "string" && !(entry instanceof Uint8Array)) throw new InvalidArgumentError(at, `must be a PEM string or its bytes, got ${describe(entry)}`);
+    const pem = typeof entry === "string" ? entry : Buffer.from(entry).toString("utf8");
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new InvalidArgumentError(at, "must be a PEM certificate (-----BEGIN CERTIFICATE-----)");
+    return pem;
+  });
 }
 
 function checkCommand(command: unknown, argument: string): { display: string; command: readonly string[] } {

@@ -40,6 +40,11 @@ export interface WebSocketTransportOptions {
   pingIntervalMs?: number | undefined;
   /** Longest the connection and upgrade may take, in ms. Default: `10000`. */
   connectTimeoutMs?: number | undefined;
+  /**
+   * For `wss://`: the PEM certificates of the authorities to trust, instead of Node's bundled
+   * roots (as Node's `tls` `ca` option). Default: Node's roots (and `NODE_EXTRA_CA_CERTS`).
+   */
+  ca?: readonly string[] | undefined;
   /** Receives non-fatal problems such as non-JSON frames. Default: ignore them. */
   onError?: ErrorReporter | undefined;
   /** The pid of a runtime process behind this connection, when the caller runs one. */
@@ -95,6 +100,7 @@ export class WebSocketTransport implements Transport {
     const socket = new WebSocket(openStream ? "ws://codex-app-server/" : dialUrl(url), {
       ...(bearer === undefined ? {} : { headers: { Authorization: `Bearer ${bearer}` } }),
       ...(this.#stream ? { createConnection: streamConnection(this.#stream.socket) } : {}),
+      ...(this.#options.ca === undefined ? {} : { ca: [...this.#options.ca] }),
       maxPayload: this.#options.maxPayload ?? 1024 * 1024 * 1024,
       perMessageDeflate: false,
       handshakeTimeout: connectTimeoutMs,
@@ -102,8 +108,10 @@ export class WebSocketTransport implements Transport {
     });
     this.#socket = socket;
     socket.binaryType = "nodebuffer";
+    // A failed handshake emits its error, then close: start() reports the error, not the close.
+    let connecting = true;
     this.#closed = new Promise((resolve) => socket.once("close", (code) => {
-      this.#finish(this.#closing ? "closed by the client" : `the connection to ${url} dropped (WebSocket close ${code})`);
+      if (!connecting) this.#finish(this.#closing ? "closed by the client" : `the connection to ${url} dropped (WebSocket close ${code})`);
       resolve();
     }));
     socket.on("message", (data, isBinary) => this.#receive(data as Buffer, isBinary));
@@ -111,13 +119,16 @@ export class WebSocketTransport implements Transport {
       await new Promise<void>((resolve, reject) => {
         socket.once("open", resolve);
         socket.once("error", reject);
+        socket.once("close", (code) => reject(new Error(`the connection closed during the WebSocket handshake (close ${code})`)));
         socket.once("unexpected-response", (_request: ClientRequest, response: IncomingMessage) => void refusal(url, response).then(reject));
       });
     } catch (error) {
       socket.terminate();
       await this.#stream?.close();
-      const closed = this.#fail(error instanceof AuthenticationError ? error.message : `could not connect to ${url}: ${(error as Error).message}`, error);
+      const closed = this.#fail(error instanceof AuthenticationError ? error.message : `could not connect to ${url}: ${connectProblem(error)}`, error);
       throw error instanceof AuthenticationError ? error : closed;
+    } finally {
+      connecting = false;
     }
     socket.on("error", (error) => this.#report(new ProtocolError(`WebSocket error on ${url}: ${error.message}`)));
     socket.on("pong", () => (this.#awaitingPong = false));
@@ -219,6 +230,16 @@ function streamConnection(stream: Duplex): () => Duplex {
     if (typeof socket[method] !== "function") socket[method] = () => socket;
   }
   return () => socket;
+}
+
+/** Node's codes for a certificate chain that leads to no trusted authority. */
+const UNTRUSTED_CERTIFICATE = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_UNTRUSTED"]);
+
+/** Why connecting failed; for an untrusted TLS certificate, with the option that fixes it. */
+function connectProblem(error: unknown): string {
+  const { message, code } = error as NodeJS.ErrnoException;
+  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) return `the server's TLS certificate is not trusted (${code}: ${message}); pass the certificate of the authority that signed it as remote.ca`;
+  return message;
 }
 
 /** 401 and 403 are {@link AuthenticationError}s; anything else a plain error with the status. */

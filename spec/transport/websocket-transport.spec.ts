@@ -13,6 +13,7 @@ import { resolveCodexBinary } from "../../lib/transport/codex-binary.js";
 import { WebSocketTransport } from "../../lib/transport/websocket-transport.js";
 import { createOfflineEnvironment, type OfflineEnvironment } from "../../lib/testing/index.js";
 import { assertInvalid, within } from "../support/assertions.js";
+import { TEST_CA_PEM, tlsTerminator } from "../fixtures/tls-terminator.js";
 
 /** A fresh offline environment and a ws runtime server on it (a capability token), closed after the test. */
 async function serverOn(t: TestContext, listen: "ws" | "unix" = "ws") {
@@ -149,6 +150,39 @@ test("the upgrade carries the bearer token and no Origin; a 403 becomes an Authe
   assert.equal(upgrades[0]?.origin, undefined);
 });
 
+test("wss:// through a TLS proxy runs a turn with the CA given as remote.ca; an untrusted certificate fails at once, saying so and never showing the token", async (t) => {
+  const { server } = await serverOn(t);
+  const terminator = await tlsTerminator(Number(new URL(server.url).port));
+  t.after(() => terminator.close());
+  const url = `wss://127.0.0.1:${terminator.port}`;
+  const token = server.token as string;
+
+  const untrusted = client(t, { remote: { url, token } });
+  const startedAt = performance.now();
+  const error = await within(untrusted.codex.start().catch((caught: unknown) => caught), "the refused TLS handshake");
+  assert.ok(performance.now() - startedAt < 1000, "refused within a second");
+  assert.ok(error instanceof TransportClosedError, String(error));
+  assert.match(error.message, /could not connect to wss:\/\/127\.0\.0\.1:\d+: the server's TLS certificate is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate\); pass the certificate of the authority that signed it as remote\.ca/);
+  for (const text of [everything(error), ...untrusted.errors.map(everything)]) assert.ok(!text.includes(token), "no token in any message");
+
+  const trusted = client(t, { remote: { url, token, ca: TEST_CA_PEM } });
+  const thread = await trusted.codex.threadStart();
+  assert.equal((await thread.run("over tls")).finalResponse, "echo: over tls");
+  assert.equal(trusted.codex.metadata.serverVersion, "0.169.0");
+});
+
+test("a ws:// port nobody listens on fails with the connect error itself, not a bare close", async (t) => {
+  const http = createServer();
+  http.listen(0, "127.0.0.1");
+  await once(http, "listening");
+  const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  await new Promise((resolve) => http.close(resolve));
+  const { codex } = client(t, { remote: { url } });
+  const error = await within(codex.start().catch((caught: unknown) => caught), "the refused connect");
+  assert.ok(error instanceof TransportClosedError, String(error));
+  assert.match(error.message, /could not connect to ws:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+});
+
 test("a message over 64 MiB is refused before sending and the connection survives", async (t) => {
   const { server } = await serverOn(t);
   const { codex } = client(t, { remote: server.remote });
@@ -232,4 +266,9 @@ test("remote options are checked before anything connects", () => {
   assertInvalid(() => new AsyncCodex({ remote: { url: "ws://127.0.0.1:1", reconnect: { timeout: 1 } } as never }), "options.remote.reconnect.timeout", /did you mean timeoutMs/);
   assertInvalid(() => new AsyncCodex({ remote: { url: "ws://127.0.0.1:1" }, config: { model: "m" } }), "options.config", /applies to a runtime the SDK spawns/);
   assertInvalid(() => new AsyncCodex({ remote: { command: [] } }), "options.remote.command", /non-empty array/);
+  assertInvalid(() => new AsyncCodex({ remote: { url: "ws://127.0.0.1:1", ca: TEST_CA_PEM } }), "options.remote.ca", /only to a wss:\/\/ url/);
+  assertInvalid(() => new AsyncCodex({ remote: { url: "wss://127.0.0.1:1", ca: "not a certificate" } }), "options.remote.ca", /must be a PEM certificate/);
+  assertInvalid(() => new AsyncCodex({ remote: { url: "wss://127.0.0.1:1", ca: [TEST_CA_PEM, 42 as never] } }), "options.remote.ca[1]", /PEM string or its bytes, got number 42/);
+  assertInvalid(() => new AsyncCodex({ remote: { url: "wss://127.0.0.1:1", ca: [] } }), "options.remote.ca", /at least one certificate/);
+  assert.doesNotThrow(() => new AsyncCodex({ remote: { url: "wss://127.0.0.1:1", ca: [new TextEncoder().encode(TEST_CA_PEM)] } }), "PEM bytes are accepted");
 });
