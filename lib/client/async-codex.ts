@@ -1,4 +1,3 @@
-import type { GenericSchema } from "valibot";
 import { CodexError, InvalidArgumentError } from "../errors.js";
 import type {
   CollaborationModeListResponse,
@@ -9,24 +8,20 @@ import type {
   ThreadListResponse,
 } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
-import { AnySchema, FileContentSchema, ObjectSchema, ThreadResponseSchema, validate } from "../protocol/schemas.js";
-import { checkTraceContext, type TraceContext, type TraceContextProvider } from "../rpc/trace.js";
+import { AnySchema, FileContentSchema, ObjectSchema, ThreadResponseSchema } from "../protocol/schemas.js";
 import { ApprovalMode } from "../server-requests/approval-mode.js";
 import type { CodexMetadata, ConnectionSettings } from "./connection.js";
-import { checkOptions, describe } from "../arguments.js";
+import { checkOptions } from "../arguments.js";
 import { type ChatgptAuthTokens, chatgptAuthTokensLogin, type ChatgptLoginHandle, type DeviceCodeLoginHandle, LoginCompletions, startChatgptLogin, startDeviceCodeLogin } from "./login.js";
 import { NotificationHub } from "./notification-hub.js";
 import { type AsyncCodexOptions, resolveOptions } from "./options.js";
+import { RuntimeSession } from "./runtime-session.js";
 import { RuntimeSlot } from "./runtime-slot.js";
 import { checkRawRequest, type ClientMethod, type ClientResult, type RequestArguments, type RequestOptions } from "./request.js";
-import { CALL_OPTION_KEYS, type CallOptions, type Session, type TurnStartOptions } from "../session.js";
+import { CALL_OPTION_KEYS, type CallOptions, type Session } from "../session.js";
 import { type PageOptions, pageOptions, pages } from "../threads/history.js";
 import { Thread } from "../threads/thread.js";
-import { startReview } from "../turns/review.js";
-import { startTurn, type TurnLimits } from "../turns/start-turn.js";
-import type { TurnHandle } from "../turns/turn-handle.js";
-import { startGoal } from "../goals/start-goal.js";
-import { type ThreadListOptions, threadListParams, type ThreadOptions, threadParams } from "../threads/thread-options.js";
+import { checkThreadId, type ThreadListOptions, threadListParams, type ThreadOptions, threadParams } from "../threads/thread-options.js";
 import { type ThreadInfo, ThreadTools, toolSetOption } from "../tools/thread-tools.js";
 import type { ToolSet } from "../tools/tool-set.js";
 
@@ -47,19 +42,14 @@ import type { ToolSet } from "../tools/tool-set.js";
 export class AsyncCodex implements AsyncDisposable {
   readonly #settings: ConnectionSettings;
   readonly #notifications = new NotificationHub();
-  readonly #session: Session;
+  readonly #session: RuntimeSession;
   readonly #logins = new LoginCompletions();
-  /** The client's defaults of `turnIdleTimeoutMs` and `turnTimeoutMs`. */
-  readonly #turnLimits: TurnLimits;
   readonly #threadTools = new ThreadTools();
-  readonly #traceContext: TraceContextProvider | undefined;
   readonly #runtime: RuntimeSlot;
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
   constructor(options: AsyncCodexOptions = {}) {
     const { turnIdleTimeoutMs, turnTimeoutMs, traceContext, onDisconnect, ...settings } = resolveOptions(options);
-    this.#turnLimits = { idleTimeoutMs: turnIdleTimeoutMs, timeoutMs: turnTimeoutMs };
-    this.#traceContext = traceContext;
     this.#settings = {
       ...settings,
       threadTools: this.#threadTools,
@@ -72,13 +62,8 @@ export class AsyncCodex implements AsyncDisposable {
       this.#logins.failAll(error);
       onDisconnect?.(error);
     });
-    this.#session = {
-      request: (method, params, schema, call) => this.#request(method, params, schema, call),
-      startTurn: async (params, call = {}) => startTurn(await this.#runtime.connect(call.signal), this.#session, params, { ...call, trace: this.#trace(call.trace) }, this.#turnLimits),
-      startGoal: async (threadId, objective, goalOptions) => startGoal(await this.#runtime.connect(goalOptions.signal), this.#session, threadId, objective, goalOptions, this.#turnLimits),
-      startReview: (params, call) => this.#startReview(params, call),
-      reportError: settings.onError,
-    };
+    const turnLimits = { idleTimeoutMs: turnIdleTimeoutMs, timeoutMs: turnTimeoutMs };
+    this.#session = new RuntimeSession(this.#runtime, { turnLimits, traceContext, reportError: settings.onError });
     sessions.set(this, this.#session);
   }
 
@@ -160,25 +145,25 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   async #raw(method: string, params: unknown, options: RequestOptions): Promise<unknown> {
-    return this.#request(method, params, AnySchema, checkRawRequest(method, options, this.#settings.experimentalApi));
+    return this.#session.request(method, params, AnySchema, checkRawRequest(method, options, this.#settings.experimentalApi));
   }
 
   /** Lists the models the runtime offers (`model/list`). */
   async models(options: CallOptions & { includeHidden?: boolean | undefined } = {}): Promise<ModelListResponse> {
     const { includeHidden = false, ...call } = checkOptions(options, ["signal", "trace", "includeHidden"]);
-    return this.#request("model/list", { includeHidden }, ObjectSchema, call);
+    return this.#session.request("model/list", { includeHidden }, ObjectSchema, call);
   }
 
   /** Reads the signed-in account (`account/read`). */
   async account(options: CallOptions & { refreshToken?: boolean | undefined } = {}): Promise<GetAccountResponse> {
     const { refreshToken = false, ...call } = checkOptions(options, ["signal", "trace", "refreshToken"]);
-    return this.#request("account/read", { refreshToken }, ObjectSchema, call);
+    return this.#session.request("account/read", { refreshToken }, ObjectSchema, call);
   }
 
   /** Signs in with an API key. The key travels only inside the JSON-RPC request: never argv, environment or logs. */
   async loginApiKey(apiKey: string, options: CallOptions = {}): Promise<void> {
     if (typeof apiKey !== "string" || apiKey.trim() === "") throw new InvalidArgumentError("apiKey", "must be a non-empty string");
-    await this.#request("account/login/start", { type: "apiKey", apiKey }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
+    await this.#session.request("account/login/start", { type: "apiKey", apiKey }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /**
@@ -206,12 +191,12 @@ export class AsyncCodex implements AsyncDisposable {
    * travel only inside the JSON-RPC request: never argv, logs or error messages.
    */
   async loginChatgptAuthTokens(tokens: ChatgptAuthTokens, options: CallOptions = {}): Promise<void> {
-    await this.#request("account/login/start", chatgptAuthTokensLogin(tokens), ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
+    await this.#session.request("account/login/start", chatgptAuthTokensLogin(tokens), ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** Signs out (`account/logout`). */
   async logout(options: CallOptions = {}): Promise<void> {
-    await this.#request("account/logout", undefined, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
+    await this.#session.request("account/logout", undefined, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /**
@@ -250,7 +235,7 @@ export class AsyncCodex implements AsyncDisposable {
 
   /** Lists one page of stored threads (`thread/list`); options are the wire's filters (`archived`, `limit`, `cursor`, …). */
   async threadList(options: ThreadListOptions = {}): Promise<ThreadListResponse> {
-    return this.#request("thread/list", threadListParams(options), ObjectSchema, options);
+    return this.#session.request("thread/list", threadListParams(options), ObjectSchema, options);
   }
 
   /**
@@ -281,17 +266,17 @@ export class AsyncCodex implements AsyncDisposable {
    * still reference: delete (or archive) the forks first.
    */
   async threadDelete(threadId: string, options: CallOptions = {}): Promise<void> {
-    await this.#request("thread/delete", { threadId: checkThreadId(threadId) }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
+    await this.#session.request("thread/delete", { threadId: checkThreadId(threadId) }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** The collaboration mode presets (`collaborationMode/list`, experimental), e.g. plan mode. */
   async collaborationModes(options: CallOptions = {}): Promise<CollaborationModeListResponse> {
-    return this.#request("collaborationMode/list", {}, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
+    return this.#session.request("collaborationMode/list", {}, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** Archives a thread. */
   async threadArchive(threadId: string, options: CallOptions = {}): Promise<void> {
-    await this.#request("thread/archive", { threadId: checkThreadId(threadId) }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
+    await this.#session.request("thread/archive", { threadId: checkThreadId(threadId) }, ObjectSchema, checkOptions(options, CALL_OPTION_KEYS));
   }
 
   /** Restores an archived thread. */
@@ -300,42 +285,16 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   async #threadCall(method: string, params: unknown, options: CallOptions, attach?: (thread: ThreadInfo) => Promise<void>): Promise<Thread> {
-    const response = await this.#request<{ thread: ThreadInfo }>(method, params, ThreadResponseSchema, options);
+    const response = await this.#session.request<{ thread: ThreadInfo }>(method, params, ThreadResponseSchema, options);
     await attach?.(response.thread);
     return new Thread(this.#session, response.thread.id);
   }
 
   /** Attaches tools to a resumed or forked thread, checked against its stored set. */
   #attachTools(thread: ThreadInfo, tools: ToolSet | undefined, inheritFrom?: string): Promise<void> {
-    const readFile = (path: string): Promise<{ dataBase64: string }> => this.#request("fs/readFile", { path }, FileContentSchema);
+    const readFile = (path: string): Promise<{ dataBase64: string }> => this.#session.request("fs/readFile", { path }, FileContentSchema);
     return this.#threadTools.attach(thread, tools, { inheritFrom, argument: "options.tools", readFile });
   }
-
-  /** Sends a request on the current runtime, starting one if needed, and checks the fields the SDK reads. */
-  async #request<T>(method: string, params: unknown, schema: GenericSchema, options: RequestOptions = {}): Promise<T> {
-    const { signal, timeoutMs } = options;
-    const trace = this.#trace(options.trace);
-    const connection = await this.#runtime.connect(signal);
-    return validate<T>(schema, await connection.peer.request(method, params, { signal, timeoutMs, trace }), `${method} response`);
-  }
-
-  /** The trace context of a request: the call's own, else the client hook's; checked either way. */
-  #trace(trace: TraceContext | undefined): TraceContext | undefined {
-    if (trace !== undefined) return checkTraceContext(trace, "options.trace");
-    const provided = this.#traceContext?.();
-    return provided === undefined ? undefined : checkTraceContext(provided, "the traceContext hook's result");
-  }
-
-  async #startReview(params: Record<string, unknown>, options: TurnStartOptions = {}): Promise<TurnHandle<undefined>> {
-    const trace = this.#trace(options.trace);
-    const connection = await this.#runtime.connect(options.signal);
-    return startReview(connection, this.#session, params, { ...options, trace, idleTimeoutMs: this.#turnLimits.idleTimeoutMs });
-  }
-}
-
-function checkThreadId(threadId: unknown): string {
-  if (typeof threadId !== "string" || threadId.trim() === "") throw new InvalidArgumentError("threadId", `must be a non-empty string, got ${describe(threadId)}`);
-  return threadId;
 }
 
 const sessions = new WeakMap<AsyncCodex, Session>();

@@ -1,21 +1,17 @@
-import type { GenericSchema } from "valibot";
 import { raceAbort } from "../abort.js";
 import { describe } from "../arguments.js";
-import { sessionOf } from "../client/async-codex.js";
 import { NotificationHub } from "../client/notification-hub.js";
 import type { AsyncCodexOptions } from "../client/options.js";
 import { CodexError, InvalidArgumentError, ThreadOwnedElsewhereError } from "../errors.js";
-import type { ModelListResponse, ThreadListParams, ThreadListResponse, TurnStartParams } from "../protocol/generated/v2/index.js";
+import type { ModelListResponse, ThreadListParams, ThreadListResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ApprovalMode } from "../server-requests/approval-mode.js";
-import type { CallOptions, Session, TurnStartOptions } from "../session.js";
+import type { CallOptions } from "../session.js";
 import { Thread } from "../threads/thread.js";
-import { type ThreadOptions, threadParams } from "../threads/thread-options.js";
-import type { TurnHandle } from "../turns/turn-handle.js";
-import type { GoalHandle } from "../goals/goal-handle.js";
-import type { GoalOptions } from "../goals/goal-options.js";
+import { checkThreadId, type ThreadOptions, threadParams } from "../threads/thread-options.js";
 import { PoolMember, type PoolMemberState } from "./pool-member.js";
 import { type CodexPoolOptions, checkMemberOptions, resolvePoolOptions } from "./pool-options.js";
+import { PoolSession } from "./pool-session.js";
 import { ThreadDirectory } from "./thread-directory.js";
 import { ThreadPlacement } from "./thread-placement.js";
 
@@ -58,7 +54,7 @@ export class CodexPool implements AsyncDisposable {
   readonly #subscribers = new NotificationHub();
   readonly #template: AsyncCodexOptions | undefined;
   readonly #onError: (error: CodexError) => void;
-  readonly #session: Session;
+  readonly #session: PoolSession;
   #nextMember = 1;
 
   /** @throws {InvalidArgumentError} for an invalid option, before anything is spawned. */
@@ -68,13 +64,7 @@ export class CodexPool implements AsyncDisposable {
     this.#onError = resolved.onError;
     this.#directory = new ThreadDirectory(resolved.failover, resolved.onError);
     for (const member of resolved.members) this.#addMember(member);
-    this.#session = {
-      request: (method, params, schema, call) => this.#threadRequest(method, params, schema, call),
-      startTurn: (params, call) => this.#startTurn(params, call),
-      startReview: (params, call) => this.#startReview(params, call),
-      startGoal: (threadId, objective, goalOptions) => this.#startGoal(threadId, objective, goalOptions),
-      reportError: this.#onError,
-    };
+    this.#session = new PoolSession(this.#directory, this.#onError);
   }
 
   /** Starts every member now instead of on demand; waits for members being restarted too. */
@@ -265,60 +255,4 @@ export class CodexPool implements AsyncDisposable {
       unreserve();
     }
   }
-
-  /** A thread call from a `Thread` of this pool, sent to the member holding the thread. */
-  async #threadRequest<T>(method: string, params: unknown, schema: GenericSchema, call: CallOptions = {}): Promise<T> {
-    const { threadId } = params as { threadId: string };
-    const { member, done } = await this.#directory.route(threadId, call.signal);
-    try {
-      return await sessionOf(member.codex).request<T>(method, params, schema, call);
-    } finally {
-      done();
-    }
-  }
-
-  /** A goal of a `Thread` of this pool, started on the member holding the thread (its turns are not counted in `stats()`). */
-  async #startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle> {
-    const { member, done } = await this.#directory.route(threadId, options.signal);
-    try {
-      return await sessionOf(member.codex).startGoal(threadId, objective, options);
-    } finally {
-      done();
-    }
-  }
-
-  /** A review of a `Thread` of this pool, started on the member holding the thread (not counted in `stats()`). */
-  async #startReview(params: Record<string, unknown>, call: TurnStartOptions = {}): Promise<TurnHandle<undefined>> {
-    const { member, done } = await this.#directory.route(params.threadId as string, call.signal);
-    try {
-      return await sessionOf(member.codex).startReview(params, call);
-    } finally {
-      done();
-    }
-  }
-
-  /** A turn of a `Thread` of this pool, started on the member holding the thread and counted there. */
-  async #startTurn<Output>(params: TurnStartParams, call: TurnStartOptions = {}): Promise<TurnHandle<Output>> {
-    const { member, done } = await this.#directory.route(params.threadId, call.signal);
-    member.turnsRunning += 1;
-    let running = true;
-    const finish = (ended: boolean): void => {
-      if (!running) return;
-      running = false;
-      member.turnsRunning -= 1;
-      if (ended) member.turnsDone += 1;
-      done();
-    };
-    try {
-      return await sessionOf(member.codex).startTurn<Output>(params, { ...call, onFinish: () => finish(true) });
-    } catch (error) {
-      finish(false);
-      throw error;
-    }
-  }
-}
-
-function checkThreadId(threadId: unknown): string {
-  if (typeof threadId !== "string" || threadId.trim() === "") throw new InvalidArgumentError("threadId", `must be a non-empty string, got ${describe(threadId)}`);
-  return threadId;
 }

@@ -174,3 +174,9 @@ export function threadListParams(given: ThreadListOptions | undefined): Record<s
   const { signal: _signal, trace: _trace, ...filters } = checkOptions(given, THREAD_LIST_KEYS);
   return withoutUndefined(filters);
 }
+
+/** The thread id of a call, once it is a non-empty string. */
+export function checkThreadId(threadId: unknown): string {
+  if (typeof threadId !== "string" || threadId.trim() === "") throw new InvalidArgumentError("threadId", `must be a non-empty string, got ${describe(threadId)}`);
+  return threadId;
+}

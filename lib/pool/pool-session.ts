@@ -1,0 +1,75 @@
+import type { GenericSchema } from "valibot";
+import { sessionOf } from "../client/async-codex.js";
+import type { CodexError } from "../errors.js";
+import type { TurnStartParams } from "../protocol/generated/v2/index.js";
+import type { CallOptions, Session, TurnStartOptions } from "../session.js";
+import type { TurnHandle } from "../turns/turn-handle.js";
+import type { GoalHandle } from "../goals/goal-handle.js";
+import type { GoalOptions } from "../goals/goal-options.js";
+import type { ThreadDirectory } from "./thread-directory.js";
+
+/**
+ * How a pool's threads reach their runtimes: each call, turn, goal and review of a `Thread` of the
+ * pool goes to the member holding the thread (resumed on one first if none does), which a move
+ * waits for. The {@link Session} of every `Thread` the pool returns.
+ */
+export class PoolSession implements Session {
+  readonly #directory: ThreadDirectory;
+  readonly reportError: (error: CodexError) => void;
+
+  constructor(directory: ThreadDirectory, reportError: (error: CodexError) => void) {
+    this.#directory = directory;
+    this.reportError = reportError;
+  }
+
+  /** A thread call from a `Thread` of this pool, sent to the member holding the thread. */
+  async request<T>(method: string, params: unknown, schema: GenericSchema, call: CallOptions = {}): Promise<T> {
+    const { threadId } = params as { threadId: string };
+    const { member, done } = await this.#directory.route(threadId, call.signal);
+    try {
+      return await sessionOf(member.codex).request<T>(method, params, schema, call);
+    } finally {
+      done();
+    }
+  }
+
+  /** A goal of a `Thread` of this pool, started on the member holding the thread (its turns are not counted in `stats()`). */
+  async startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle> {
+    const { member, done } = await this.#directory.route(threadId, options.signal);
+    try {
+      return await sessionOf(member.codex).startGoal(threadId, objective, options);
+    } finally {
+      done();
+    }
+  }
+
+  /** A review of a `Thread` of this pool, started on the member holding the thread (not counted in `stats()`). */
+  async startReview(params: Record<string, unknown>, call: TurnStartOptions = {}): Promise<TurnHandle<undefined>> {
+    const { member, done } = await this.#directory.route(params.threadId as string, call.signal);
+    try {
+      return await sessionOf(member.codex).startReview(params, call);
+    } finally {
+      done();
+    }
+  }
+
+  /** A turn of a `Thread` of this pool, started on the member holding the thread and counted there. */
+  async startTurn<Output>(params: TurnStartParams, call: TurnStartOptions = {}): Promise<TurnHandle<Output>> {
+    const { member, done } = await this.#directory.route(params.threadId, call.signal);
+    member.turnsRunning += 1;
+    let running = true;
+    const finish = (ended: boolean): void => {
+      if (!running) return;
+      running = false;
+      member.turnsRunning -= 1;
+      if (ended) member.turnsDone += 1;
+      done();
+    };
+    try {
+      return await sessionOf(member.codex).startTurn<Output>(params, { ...call, onFinish: () => finish(true) });
+    } catch (error) {
+      finish(false);
+      throw error;
+    }
+  }
+}
