@@ -28,7 +28,7 @@ export interface TurnStartOptions extends CallOptions {
   outputSchema?: OutputSchema | undefined;
   /** Overrides the client's `turnTimeoutMs`. */
   turnTimeoutMs?: number | undefined;
-  /** Called once when the turn's stream completes, fails or is left; not if the start itself fails. */
+  /** Called once when the turn's (review's, goal's) stream completes, fails or is left; not if the start itself fails. */
   onFinish?: (() => void) | undefined;
 }
 
@@ -39,8 +39,8 @@ export interface TurnStartOptions extends CallOptions {
 export interface Session {
   request<T>(method: string, params: unknown, schema: GenericSchema, options?: CallOptions): Promise<T>;
   startTurn<Output>(params: TurnStartParams, options?: TurnStartOptions): Promise<TurnHandle<Output>>;
-  /** Starts a goal on an idle thread; `objective` and `options` are checked already. */
-  startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle>;
+  /** Starts a goal on an idle thread; `objective` and `options` are checked already. `onFinish` as for a turn. */
+  startGoal(threadId: string, objective: string, options: GoalOptions & Pick<TurnStartOptions, "onFinish">): Promise<GoalHandle>;
   /** Sends `review/start` with its routing registered first (see `lib/turns/review.ts`). */
   startReview(params: Record<string, unknown>, options?: TurnStartOptions): Promise<TurnHandle<undefined>>;
   reportError(error: Error): void;

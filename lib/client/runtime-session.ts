@@ -52,7 +52,7 @@ export class RuntimeSession implements Session {
     return startTurn(await this.#runtime.connect(call.signal), this, params, { ...call, trace: this.#trace(call.trace) }, this.#turnLimits);
   }
 
-  async startGoal(threadId: string, objective: string, goalOptions: GoalOptions): Promise<GoalHandle> {
+  async startGoal(threadId: string, objective: string, goalOptions: GoalOptions & Pick<TurnStartOptions, "onFinish">): Promise<GoalHandle> {
     return startGoal(await this.#runtime.connect(goalOptions.signal), this, threadId, objective, goalOptions, this.#turnLimits);
   }
 

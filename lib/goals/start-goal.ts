@@ -3,7 +3,7 @@ import { raceAbort } from "../abort.js";
 import { CodexError } from "../errors.js";
 import type { ThreadGoal } from "../protocol/generated/v2/index.js";
 import { GoalClearResponseSchema, GoalGetResponseSchema, GoalSetResponseSchema, ThreadStatusResponseSchema } from "../protocol/schemas.js";
-import type { CallOptions, Session } from "../session.js";
+import type { CallOptions, Session, TurnStartOptions } from "../session.js";
 import type { TurnQueue } from "../turns/turn-queue.js";
 import type { TurnRouter } from "../turns/turn-router.js";
 import { TurnStream } from "../turns/turn-stream.js";
@@ -50,10 +50,10 @@ export async function startGoal(
   session: Session,
   threadId: string,
   objective: string,
-  options: GoalOptions,
+  options: GoalOptions & Pick<TurnStartOptions, "onFinish">,
   limits: { idleTimeoutMs: number | undefined; timeoutMs: number | undefined },
 ): Promise<GoalHandle> {
-  const { signal, tokenBudget, onApproval, turnTimeoutMs = limits.timeoutMs } = options;
+  const { signal, tokenBudget, onApproval, onFinish, turnTimeoutMs = limits.timeoutMs } = options;
   const { router, queue } = connection;
   const busyHere = (): boolean => queue.isBusy(threadId) || router.claims(threadId);
   if (busyHere()) throw threadBusyForGoal(threadId, "a turn or goal of this client runs on it");
@@ -74,6 +74,13 @@ export async function startGoal(
     onLeave: () => lifecycle.release(),
   };
   const stream = new TurnStream({ onLeave: () => lifecycle.onLeave(), onApproval });
+  // Registered now, so an end right after the start is not missed; a start that failed has no handle to finish.
+  let startFailed = false;
+  if (onFinish) {
+    stream.onFinish(() => {
+      if (!startFailed) onFinish();
+    });
+  }
   const route = new GoalRoute(threadId, stream, onApproval);
   route.onEnd(() => lifecycle.release());
   route.onAwaitingContinuation = () => checkContinuation(session, route);
@@ -87,6 +94,7 @@ export async function startGoal(
     route.observeGoal(goal);
     await raceAbort(withinStartTimeout(route.started()), signal);
   } catch (error) {
+    startFailed = true;
     if (activating) {
       // The goal may be active on the runtime: pause it, stop what it started, then let go.
       pauseGoal(session, route)

@@ -25,9 +25,17 @@ export interface PoolMemberStats {
   pid: number | undefined;
   /** Threads it holds. */
   threads: number;
-  /** Turns running on it. */
+  /**
+   * Turns running on it: those of `thread.turn()` and `thread.run()`, reviews (`thread.review()`),
+   * and goals (`thread.startGoal()`, `runGoal()`). A goal counts as one turn from its start until its
+   * handle ends, across every continuation turn the runtime starts for it, as its `GoalHandle`
+   * presents it. What "least loaded" weighs first.
+   */
   turnsRunning: number;
-  /** Turns that ended on it: completed, failed, or cut off when its runtime died. */
+  /**
+   * Turns that ended on it (completed, failed, interrupted, left with `break`, or cut off when its
+   * runtime died), reviews and goals included; a goal counts once, however many turns it ran.
+   */
   turnsDone: number;
   /** Times the pool restarted it after its runtime died or failed to start. */
   restarts: number;
@@ -183,7 +191,7 @@ export class CodexPool implements AsyncDisposable {
 
   /**
    * Retires a member: nothing new is placed on it; each of its threads, once its calls and turns
-   * ended, is unsubscribed there, unloaded (which frees its writer lock) and resumed on another
+   * (reviews and goals included) ended, is unsubscribed there, unloaded (which frees its writer lock) and resumed on another
    * member; then the member is closed and leaves the pool. Calls on a moving thread wait for the move.
    *
    * @param memberId a member's `id`, as in {@link stats}.
@@ -207,7 +215,7 @@ export class CodexPool implements AsyncDisposable {
     return this.#addMember(member as AsyncCodexOptions).id;
   }
 
-  /** Per member: state, threads held, turns running and done, restarts. */
+  /** Per member: state, threads held, turns running and done (reviews and goals included), restarts. */
   stats(): PoolMemberStats[] {
     return this.#directory.members.map((member) => ({
       id: member.id,

@@ -33,29 +33,28 @@ export class PoolSession implements Session {
     }
   }
 
-  /** A goal of a `Thread` of this pool, started on the member holding the thread (its turns are not counted in `stats()`). */
-  async startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle> {
-    const { member, done } = await this.#directory.route(threadId, options.signal);
-    try {
-      return await sessionOf(member.codex).startGoal(threadId, objective, options);
-    } finally {
-      done();
-    }
+  /** A goal of a `Thread` of this pool, started on the member holding the thread and counted there as one turn. */
+  startGoal(threadId: string, objective: string, options: GoalOptions): Promise<GoalHandle> {
+    return this.#counted(threadId, options.signal, (session, onFinish) => session.startGoal(threadId, objective, { ...options, onFinish }));
   }
 
-  /** A review of a `Thread` of this pool, started on the member holding the thread (not counted in `stats()`). */
-  async startReview(params: Record<string, unknown>, call: TurnStartOptions = {}): Promise<TurnHandle<undefined>> {
-    const { member, done } = await this.#directory.route(params.threadId as string, call.signal);
-    try {
-      return await sessionOf(member.codex).startReview(params, call);
-    } finally {
-      done();
-    }
+  /** A review of a `Thread` of this pool, started on the member holding the thread and counted there as a turn. */
+  startReview(params: Record<string, unknown>, call: TurnStartOptions = {}): Promise<TurnHandle<undefined>> {
+    return this.#counted(String(params.threadId), call.signal, (session, onFinish) => session.startReview(params, { ...call, onFinish }));
   }
 
   /** A turn of a `Thread` of this pool, started on the member holding the thread and counted there. */
-  async startTurn<Output>(params: TurnStartParams, call: TurnStartOptions = {}): Promise<TurnHandle<Output>> {
-    const { member, done } = await this.#directory.route(params.threadId, call.signal);
+  startTurn<Output>(params: TurnStartParams, call: TurnStartOptions = {}): Promise<TurnHandle<Output>> {
+    return this.#counted(params.threadId, call.signal, (session, onFinish) => session.startTurn<Output>(params, { ...call, onFinish }));
+  }
+
+  /**
+   * Starts a turn, review or goal on the member holding the thread (`start` gets that member's
+   * session), counted there as a running turn until its stream completes, fails or is left, and then
+   * as a turn done. The thread stays in use until then, so a drain hands it over only afterwards.
+   */
+  async #counted<Handle>(threadId: string, signal: AbortSignal | undefined, start: (session: Session, onFinish: () => void) => Promise<Handle>): Promise<Handle> {
+    const { member, done } = await this.#directory.route(threadId, signal);
     member.turnsRunning += 1;
     let running = true;
     const finish = (ended: boolean): void => {
@@ -66,7 +65,7 @@ export class PoolSession implements Session {
       done();
     };
     try {
-      return await sessionOf(member.codex).startTurn<Output>(params, { ...call, onFinish: () => finish(true) });
+      return await start(sessionOf(member.codex), () => finish(true));
     } catch (error) {
       finish(false);
       throw error;

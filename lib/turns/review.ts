@@ -79,7 +79,7 @@ export async function startReview(
   options: TurnStartOptions & { idleTimeoutMs: number | undefined },
 ): Promise<TurnHandle<undefined>> {
   const { peer, router } = connection;
-  const { signal, onApproval, trace, idleTimeoutMs } = options;
+  const { signal, onApproval, onFinish, trace, idleTimeoutMs } = options;
   const start = router.beginStart(String(params.threadId), onApproval);
   try {
     const result = await peer.request("review/start", params, { trace });
@@ -89,6 +89,7 @@ export async function startReview(
       onApproval,
       whenActive: () => router.whenActive(turn.id),
     });
+    if (onFinish) stream.onFinish(onFinish);
     router.register(start, turn.id, stream);
     return new TurnHandle(session, reviewThreadId, turn.id, stream, {
       signal,
