@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { AsyncQueue } from "../../lib/async-queue.js";
 import { CodexError } from "../../lib/errors.js";
 import type { Notification } from "../../lib/protocol/notification.js";
 import { Consumption } from "../../lib/turns/consumption.js";
@@ -57,4 +58,58 @@ test("finished rejects while the loop still runs", async () => {
   await iterator.next();
   await assert.rejects(consumption.finished({ [Symbol.asyncIterator]: () => iterator }), /Turn t1 is being iterated: call run\(\) after the loop ended/);
   await iterator.return?.();
+});
+
+test("a next() made while another is pending waits for it, as with a generator", async () => {
+  const consumption = new Consumption(labels);
+  // A queue takes one pending next() at a time: the consumption must not pass on the others.
+  const queue = new AsyncQueue<Notification>();
+  const iterator = handle(consumption, queue)[Symbol.asyncIterator]();
+  const results = Promise.all([iterator.next(), iterator.next(), iterator.next()]);
+  queue.push(note("a"));
+  queue.push(note("b"));
+  queue.end();
+  const [first, second, third] = await results;
+  assert.deepEqual([first, second, third].map((result) => (result.done ? "done" : result.value.method === "item/agentMessage/delta" && result.value.params.delta)), ["a", "b", "done"]);
+  await consumption.finished({ [Symbol.asyncIterator]: () => iterator });
+});
+
+test("an observer that throws ends the loop with its error, releases the source, and the ended loop only says done", async () => {
+  const consumption = new Consumption(labels);
+  let released = false;
+  const items = (async function* () {
+    try {
+      yield note("a");
+      yield note("b");
+    } finally {
+      released = true;
+    }
+  })();
+  const invalid = new Error("invalid notification");
+  const iterator = consumption.iterate(items, () => {
+    throw invalid;
+  });
+  await assert.rejects(iterator.next(), invalid);
+  assert.equal(released, true);
+  assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+  await assert.rejects(consumption.finished({ [Symbol.asyncIterator]: () => iterator }), invalid);
+});
+
+test("return() before the end leaves the loop and the source", async () => {
+  const consumption = new Consumption(labels);
+  let released = false;
+  const items = (async function* () {
+    try {
+      yield note("a");
+      yield note("b");
+    } finally {
+      released = true;
+    }
+  })();
+  const iterator = consumption.iterate(items, () => {});
+  await iterator.next();
+  assert.deepEqual(await iterator.return?.(), { value: undefined, done: true });
+  assert.equal(released, true);
+  assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+  await assert.rejects(consumption.finished({ [Symbol.asyncIterator]: () => iterator }), /was left before its end/);
 });
