@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as v from "valibot";
 import { ProtocolError } from "../../lib/errors.js";
 import {
   InitializeResponseSchema,
+  type HotSchema,
   ItemCompletedSchema,
   ObjectSchema,
   ThreadResponseSchema,
@@ -90,4 +92,54 @@ describe("validate", () => {
     const bad = { ...value, tokenUsage: { ...value.tokenUsage, last: { ...breakdown, outputTokens: "3" } } };
     assertProtocolError(() => validate(TokenUsageUpdatedSchema, bad, "thread/tokenUsage/updated notification"), "thread/tokenUsage/updated", "tokenUsage.last.outputTokens");
   });
+});
+
+/** Stand-ins for a field: wrong types, empty and missing values, and an array where an object goes. */
+const ODD_VALUES: readonly unknown[] = [undefined, null, "", "x", "agentMessage", "completed", 0, 7, Number.NaN, true, [], {}, { message: "m" }];
+
+/** `value` with the field at `path` replaced by `replacement` (deleted when `replacement` is `deleted`). */
+function mutated(value: unknown, path: readonly string[], replacement: unknown, deleted: boolean): unknown {
+  if (path.length === 0) return replacement;
+  const [key = "", ...rest] = path;
+  const copy = { ...(value as Record<string, unknown>) };
+  if (deleted && rest.length === 0) delete copy[key];
+  else copy[key] = mutated(copy[key], rest, replacement, deleted);
+  return copy;
+}
+
+/** The path of every field in `value`, nested objects and the object itself included. */
+function pathsOf(value: unknown, prefix: string[] = []): string[][] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [prefix];
+  return [prefix, ...Object.entries(value).flatMap(([key, field]) => pathsOf(field, [...prefix, key]))];
+}
+
+describe("the hand-written checks of the per-notification schemas", () => {
+  const samples: Array<[string, HotSchema, unknown[]]> = [
+    ["turn/completed", TurnCompletedSchema, [turnCompleted(), turnCompleted({ status: "failed", error: { message: "boom", codexErrorInfo: null } }), turnCompleted({ startedAt: undefined, completedAt: null, durationMs: undefined })]],
+    ["item/completed", ItemCompletedSchema, [
+      { threadId: "t", turnId: "u", item: { type: "agentMessage", id: "i", text: "hi", phase: "final_answer" } },
+      { threadId: "t", turnId: "u", item: { type: "agentMessage", id: "i", text: "hi", phase: null } },
+      { threadId: "t", turnId: "u", item: { type: "commandExecution", id: "i", command: "ls", text: 5 } },
+    ]],
+    ["thread/tokenUsage/updated", TokenUsageUpdatedSchema, [{ threadId: "t", turnId: "u", tokenUsage: { total: breakdown, last: breakdown, modelContextWindow: 258_400 } }]],
+  ];
+
+  for (const [method, hot, valid] of samples) {
+    it(`accepts exactly what the ${method} schema accepts`, () => {
+      let checked = 0;
+      for (const sample of valid) {
+        assert.equal(hot.accepts(sample), true, `${method}: ${JSON.stringify(sample)}`);
+        for (const path of pathsOf(sample)) {
+          for (const replacement of ODD_VALUES) {
+            for (const deleted of path.length > 0 ? [false, true] : [false]) {
+              const value = mutated(sample, path, replacement, deleted);
+              assert.equal(hot.accepts(value), v.is(hot.schema, value), `${method}: ${deleted ? "without" : JSON.stringify(replacement) + " at"} ${path.join(".") || "the top"}`);
+              checked += 1;
+            }
+          }
+        }
+      }
+      assert.ok(checked > 100, `${checked} variants checked`);
+    });
+  }
 });
