@@ -96,7 +96,7 @@ export async function openConnection(
 ): Promise<Connection> {
   let connection: Connection | undefined;
   let resuming: ResumingChannel | undefined;
-  const router = new TurnRouter(settings.onNotification);
+  const router = new TurnRouter(settings.onNotification, { resumable: settings.reconnectTimeoutMs !== undefined });
   const queue = new TurnQueue();
   const toolCalls = new ToolCalls({
     threads: settings.threadTools,

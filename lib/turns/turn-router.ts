@@ -40,8 +40,13 @@ export interface PendingStart {
  */
 export class TurnRouter {
   readonly #turns = new Map<string, TurnSink>();
-  /** Each registered turn's thread, and the ids of the items it was delivered completed (for a resume). */
-  readonly #turnInfo = new Map<string, { threadId: string; completedItems: Set<string> }>();
+  /**
+   * Each registered turn's thread, and, on a connection that resumes after a drop, the ids of the
+   * items it was delivered completed: the only use of those ids is {@link missedNotifications},
+   * and adding each to a set was a cost per streamed item on every other connection.
+   */
+  readonly #turnInfo = new Map<string, { threadId: string; completedItems: Set<string> | undefined }>();
+  readonly #tracksCompletedItems: boolean;
   /** Threads whose turns go to one sink, whoever started them (a goal: the runtime starts its turns). */
   readonly #threads = new Map<string, TurnSink>();
   readonly #starts = new Map<string, Set<PendingStart>>();
@@ -50,9 +55,13 @@ export class TurnRouter {
   readonly #childWaiters = new Map<string, Array<(childTurnId: string | null) => void>>();
   readonly #unclaimed: (notification: Notification) => void;
 
-  /** @param unclaimed receives every notification that belongs to no registered turn. */
-  constructor(unclaimed: (notification: Notification) => void) {
+  /**
+   * @param unclaimed receives every notification that belongs to no registered turn.
+   * @param options.resumable the connection resumes after a drop (so {@link missedNotifications} is asked).
+   */
+  constructor(unclaimed: (notification: Notification) => void, options: { resumable: boolean }) {
     this.#unclaimed = unclaimed;
+    this.#tracksCompletedItems = options.resumable;
   }
 
   /** Routing entries currently held (turns, claimed threads, starts in flight, held-back turns, interrupts waiting for a turn's next notification, waits for a child turn); 0 when idle. */
@@ -117,7 +126,7 @@ export class TurnRouter {
     const completed = held?.notifications.some((notification) => notification.method === "turn/completed") ?? false;
     if (!completed) {
       this.#turns.set(turnId, sink);
-      this.#turnInfo.set(turnId, { threadId: start.threadId, completedItems: new Set() });
+      this.#turnInfo.set(turnId, { threadId: start.threadId, completedItems: this.#tracksCompletedItems ? new Set() : undefined });
     }
     for (const notification of held?.notifications ?? []) {
       if (!sink.childTurns && notificationTurnId(notification.params) !== turnId) this.#unclaimed(notification);
@@ -128,10 +137,10 @@ export class TurnRouter {
 
   /**
    * False for an `item/completed` the turn was given already: after a reconnect an item may come
-   * from the resume snapshot and then again live. Records the items it was given.
+   * from the resume snapshot and then again live. Records the items it was given (on a resumable connection).
    */
   #firstTime(turnId: string, notification: Notification): boolean {
-    if (notification.method !== "item/completed") return true;
+    if (!this.#tracksCompletedItems || notification.method !== "item/completed") return true;
     const completedItems = this.#turnInfo.get(turnId)?.completedItems;
     if (completedItems?.has(notification.params.item.id)) return false;
     completedItems?.add(notification.params.item.id);
@@ -227,7 +236,7 @@ export class TurnRouter {
     if (!info || info.threadId !== threadId) return [];
     const completedAtMs = (turn.completedAt ?? Date.now() / 1000) * 1000;
     const items: Notification[] = turn.items
-      .filter((item) => !info.completedItems.has(item.id))
+      .filter((item) => !info.completedItems?.has(item.id))
       .map((item) => ({ method: "item/completed", params: { threadId, turnId: turn.id, item, completedAtMs } }));
     return turn.status === "inProgress" ? items : [...items, { method: "turn/completed", params: { threadId, turn } }];
   }
