@@ -24,6 +24,7 @@
  * ├── StructuredOutputError        the final response did not match the turn's output schema
  * ├── ThreadOwnedElsewhereError    a runtime outside the pool is the thread's writer
  * ├── TurnFailedError              a turn ended with status "failed" (from the turns module)
+ * │   └── GoalFailedError          a turn of a goal failed; result has the goal (from the goals module)
  * └── ToolCallError                a client-side tool call failed (to onError; from the tools module)
  * ```
  *

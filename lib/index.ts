@@ -55,7 +55,7 @@ export { type Tool, type ToolContext, type ToolDefinition, type ToolNamespace, t
 export { type ToolImage, toolImage } from "./tools/answer.js";
 export { BUILT_IN_TOOL_NAMES, type ToolEntry } from "./tools/tool-set.js";
 export { ToolCallError, type ToolCallFailure } from "./tools/tool-call-error.js";
-export { GoalHandle, type GoalResult } from "./goals/goal-handle.js";
+export { type FailedGoalResult, GoalFailedError, GoalHandle, type GoalResult } from "./goals/goal-handle.js";
 export type { GoalOptions, SetGoalOptions } from "./goals/goal-options.js";
 export { TurnHandle } from "./turns/turn-handle.js";
 export { type FailedTurnResult, TurnFailedError, type TurnResult } from "./turns/turn-result.js";

@@ -16,13 +16,44 @@ export interface GoalResult extends TurnResult {
   /**
    * `"completed"` when the goal stopped by its own rules (check {@link goal} for `complete`,
    * `budgetLimited`, `blocked`, …), `"interrupted"` after `interrupt()`; a failed turn makes
-   * `run()` throw `TurnFailedError`.
+   * `run()` throw {@link GoalFailedError}.
    */
   status: TurnResult["status"];
   /** The goal as the runtime last reported it; `null` if it was cleared. */
   goal: ThreadGoal | null;
   /** The runtime's own ids of the goal's turns, in order; the first one is the logical `id`. */
   turnIds: string[];
+}
+
+/** What a goal that failed produced: a {@link GoalResult} with status `"failed"`, held by {@link GoalFailedError}. */
+export type FailedGoalResult = Omit<GoalResult, "status"> & {
+  /** Always `"failed"`. */
+  status: "failed";
+};
+
+/**
+ * A turn of a goal failed (a model call failed, or the account hit its usage limit). A
+ * {@link TurnFailedError}, so one `catch` handles turns and goals; its `result` also carries the
+ * goal as the runtime last reported it and the ids of the goal's turns.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await thread.runGoal("Keep the build green");
+ * } catch (error) {
+ *   if (error instanceof GoalFailedError) console.error(error.result.goal?.status, error.result.turnIds);
+ * }
+ * ```
+ */
+export class GoalFailedError extends TurnFailedError {
+  /** Always `"GoalFailedError"`. */
+  override name = "GoalFailedError";
+  /** The goal's result, with whatever items its turns completed. */
+  declare readonly result: FailedGoalResult;
+
+  constructor(result: FailedGoalResult) {
+    super(result);
+  }
 }
 
 /** What the handle does when its consumer leaves; set up by `startGoal`. */
@@ -63,7 +94,7 @@ export class GoalHandle implements AsyncIterable<Notification> {
   readonly #items: ThreadItem[] = [];
   readonly #usages: ThreadTokenUsage[] = [];
   #completed: TurnCompletedNotification | undefined;
-  #result: GoalResult | (Omit<GoalResult, "status"> & { status: "failed" }) | undefined;
+  #result: GoalResult | FailedGoalResult | undefined;
 
   /** @internal Created by `Thread.startGoal()`. */
   constructor(
@@ -103,15 +134,15 @@ export class GoalHandle implements AsyncIterable<Notification> {
 
   /**
    * Waits for the goal to stop and returns its result; after a loop that ran to the end, the result
-   * collected while streaming. Throws {@link TurnFailedError} when a turn of the goal failed (the
-   * goal then keeps the status the runtime gave it, e.g. `blocked`).
+   * collected while streaming. Throws {@link GoalFailedError} (a {@link TurnFailedError}) when a
+   * turn of the goal failed (the goal then keeps the status the runtime gave it, e.g. `blocked`).
    * @throws {CodexError} while the handle is being iterated, or after a loop left with `break`.
    */
   async run(): Promise<GoalResult> {
     await this.#consumption.finished(this);
     this.#result ??= this.#collect();
     const result = this.#result;
-    if (result.status === "failed") throw new TurnFailedError(result);
+    if (result.status === "failed") throw new GoalFailedError(result);
     return result;
   }
 
@@ -184,7 +215,7 @@ export class GoalHandle implements AsyncIterable<Notification> {
     }
   }
 
-  #collect(): GoalResult | (Omit<GoalResult, "status"> & { status: "failed" }) {
+  #collect(): GoalResult | FailedGoalResult {
     const turn = this.#completed?.turn;
     if (!turn) throw new CodexError(`Goal turn ${this.id} ended without turn/completed`);
     if (turn.status === "inProgress") throw new ProtocolError(`Goal turn ${this.id}: turn/completed says the turn is still in progress`, { method: "turn/completed", path: "turn.status" });

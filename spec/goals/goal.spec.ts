@@ -2,7 +2,7 @@
 // turn over every turn the runtime starts, controls, failures, and the checks before model work.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CodexError, InvalidArgumentError, InvalidRequestError, type Notification, TransportClosedError, TurnFailedError, TurnTimeoutError } from "../../lib/index.js";
+import { CodexError, GoalFailedError, InvalidArgumentError, InvalidRequestError, type Notification, TransportClosedError, TurnFailedError, TurnTimeoutError } from "../../lib/index.js";
 import type { FakeReplySource } from "../../lib/testing/index.js";
 import { userTexts } from "../../lib/testing/index.js";
 import { notificationTurnId } from "../../lib/protocol/notification.js";
@@ -147,9 +147,10 @@ for (const [label, reply, message] of [
     const { codex } = await goalCodex(t, [reply, { type: "text", text: "recovered" }]);
     const thread = await codex.threadStart();
     const error = await rejectionOf(thread.runGoal("Fail please"));
-    assert.ok(error instanceof TurnFailedError, String(error));
+    assert.ok(error instanceof GoalFailedError && error instanceof TurnFailedError, String(error));
     assert.match(error.message, message);
     assert.equal(error.result.status, "failed");
+    assert.equal(error.result.goal?.status, "blocked");
     assert.equal((await thread.getGoal())?.status, "blocked");
     assert.equal(codex.activeTurnRoutes, 0);
     assert.equal((await thread.run("are you back?")).finalResponse, "recovered");
@@ -172,7 +173,10 @@ test("a usage limit hit in a continuation (HTTP 429 usage_limit_reached) ends th
   const statuses = seen.flatMap((notification) => (notification.method === "thread/goal/updated" ? [notification.params.goal.status] : []));
   assert.equal(statuses.at(-1), "usageLimited", `goal updates: ${statuses.join(", ")}`);
   const error = await rejectionOf(goal.run());
-  assert.ok(error instanceof TurnFailedError, String(error));
+  assert.ok(error instanceof GoalFailedError && error instanceof TurnFailedError, String(error));
+  assert.equal(error.name, "GoalFailedError");
+  assert.equal(error.result.goal?.status, "usageLimited");
+  assert.deepEqual(error.result.turnIds.length, 2, "the first turn and the continuation");
   // The runtime's own message; the body's is not shown.
   assert.match(error.message, /hit your usage limit/);
   assert.equal(error.codexErrorInfo, "usageLimitExceeded");
