@@ -136,7 +136,8 @@ export class CodexPool implements AsyncDisposable {
   /**
    * Continues a thread: on the member that holds it, else on the least loaded healthy member. A
    * thread held by another member is routed there; one held by a runtime outside the pool rejects
-   * with {@link ThreadOwnedElsewhereError}.
+   * with {@link ThreadOwnedElsewhereError}. A thread that a drain is moving resolves at once: the
+   * move resumes it on its new member with these options.
    */
   async threadResume(threadId: string, options: ThreadOptions = {}): Promise<Thread> {
     checkThreadId(threadId);
@@ -146,6 +147,8 @@ export class CodexPool implements AsyncDisposable {
     const known = this.#directory.threads.get(threadId);
     const placement = known ?? this.#directory.placementOf(threadId);
     placement.resumeOptions = { ...placement.resumeOptions, ...resumeOptions };
+    // Waiting for the move would mean waiting for the thread's turns, which may not end by themselves.
+    if (placement.moving && placement.member) return new Thread(this.#session, threadId);
     const held = placement.member !== undefined && placement.moving === undefined;
     try {
       const { member, done } = await this.#directory.route(threadId, signal);
@@ -191,8 +194,23 @@ export class CodexPool implements AsyncDisposable {
 
   /**
    * Retires a member: nothing new is placed on it; each of its threads, once its calls and turns
-   * (reviews and goals included) ended, is unsubscribed there, unloaded (which frees its writer lock) and resumed on another
-   * member; then the member is closed and leaves the pool. Calls on a moving thread wait for the move.
+   * (reviews and goals included) ended, is unsubscribed there, unloaded (which frees its writer
+   * lock) and resumed on another member; then the member is closed and leaves the pool.
+   *
+   * Until a thread's turns ended, what belongs to them or only reads the thread is answered at
+   * once by the member still holding it: `steer()` and `interrupt()` of its turn, goal and review
+   * handles, `read()`, `turns()`, `items()`, `getGoal()`, `setName()`, `updateMetadata()`,
+   * `setGoal()` with a status other than `"active"` (pausing a goal), and `threadResume()`. So
+   * interrupting a turn that hangs lets the drain go on. Calls that start work on the thread (a
+   * turn, goal or review, compaction, an active goal) or change its history or settings wait for
+   * the move and run on the member it went to.
+   *
+   * @example
+   * ```ts
+   * const drained = pool.drain("member-1");
+   * await stuckTurn.interrupt(); // answered by member-1 at once; the drain then moves the thread
+   * await drained;
+   * ```
    *
    * @param memberId a member's `id`, as in {@link stats}.
    * @param options.signal aborting it rejects this call; the drain goes on.

@@ -9,9 +9,28 @@ import type { GoalOptions } from "../goals/goal-options.js";
 import type { ThreadDirectory } from "./thread-directory.js";
 
 /**
+ * Thread calls that go to the member still holding a thread while a drain waits for the thread's
+ * turns to end: they only read or label the thread, or stop its goal, so waiting for the move
+ * would mean waiting for a turn that may never end by itself. Everything else (new turns, goals
+ * and reviews, compaction, history and settings changes, unsubscribing) waits for the move and
+ * runs where the thread went. The `steer` and `interrupt` of turn, goal and review handles do not
+ * come here: a handle sends them to the member running its work.
+ */
+const IN_PLACE_METHODS = new Set(["thread/read", "thread/turns/list", "thread/items/list", "thread/name/set", "thread/metadata/update", "thread/goal/get"]);
+
+/** Whether a thread call may go to the member holding a moving thread; see {@link IN_PLACE_METHODS}. */
+function runsInPlace(method: string, params: unknown): boolean {
+  if (method !== "thread/goal/set") return IN_PLACE_METHODS.has(method);
+  // Pausing (or ending) a goal stops work; setting one active starts it.
+  const { status } = params as { status?: string };
+  return status !== undefined && status !== "active";
+}
+
+/**
  * How a pool's threads reach their runtimes: each call, turn, goal and review of a `Thread` of the
- * pool goes to the member holding the thread (resumed on one first if none does), which a move
- * waits for. The {@link Session} of every `Thread` the pool returns.
+ * pool goes to the member holding the thread (resumed on one first if none does). While a drain
+ * moves the thread, new work waits for the move; reads, labels and pausing a goal do not (see
+ * {@link IN_PLACE_METHODS}). The {@link Session} of every `Thread` the pool returns.
  */
 export class PoolSession implements Session {
   readonly #directory: ThreadDirectory;
@@ -25,7 +44,7 @@ export class PoolSession implements Session {
   /** A thread call from a `Thread` of this pool, sent to the member holding the thread. */
   async request<T>(method: string, params: unknown, schema: GenericSchema, call: CallOptions = {}): Promise<T> {
     const { threadId } = params as { threadId: string };
-    const { member, done } = await this.#directory.route(threadId, call.signal);
+    const { member, done } = await this.#directory.route(threadId, call.signal, runsInPlace(method, params));
     try {
       return await sessionOf(member.codex).request<T>(method, params, schema, call);
     } finally {

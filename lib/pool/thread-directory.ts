@@ -83,14 +83,20 @@ export class ThreadDirectory {
 
   /**
    * The member holding the thread, with the thread marked in use (a move waits until `done()`).
-   * Waits for a move in progress; a thread no member holds (its runtime died, or the pool has not
-   * seen it) is resumed first, once however many calls wait for it.
+   * Waits for a move in progress, except with `inPlace` while the member still holds the thread
+   * (the move waits for the thread's turns to end); a thread no member holds (its runtime died,
+   * or the pool has not seen it) is resumed first, once however many calls wait for it.
+   *
+   * @param inPlace for a call that only reads or labels the thread, or stops its goal:
+   *   waiting for the move could mean waiting for a turn that never ends by itself.
    */
-  async route(threadId: string, signal: AbortSignal | undefined): Promise<{ member: PoolMember; done: () => void }> {
+  async route(threadId: string, signal: AbortSignal | undefined, inPlace = false): Promise<{ member: PoolMember; done: () => void }> {
     for (;;) {
       signal?.throwIfAborted();
       const placement = this.placementOf(threadId);
       if (placement.moving) {
+        const held = inPlace ? placement.useInPlace() : undefined;
+        if (held) return held;
         await raceAbort(placement.moving, signal);
         continue;
       }
@@ -143,21 +149,28 @@ export class ThreadDirectory {
     return others.find((_member, index) => loaded[index]);
   }
 
-  /** Hands a thread of a draining member over, once its calls and turns ended; calls on it wait meanwhile. */
+  /**
+   * Hands a thread of a draining member over, once its calls and turns ended. Meanwhile calls that
+   * start work on it wait for the move, and calls routed in place still go to `from`.
+   */
   #move(placement: ThreadPlacement, from: PoolMember): Promise<void> {
     const before = placement.moving;
     const move = (async () => {
       await before;
-      await placement.idle();
-      if (!placement.isOn(from)) return;
+      await placement.beginHandover();
       try {
-        await from.release(placement.threadId);
+        if (!placement.isOn(from)) return;
+        try {
+          await from.release(placement.threadId);
+        } finally {
+          // Even when the release failed: the member is closed next, which frees the lock anyway.
+          placement.unassign();
+        }
+        // With nowhere to go, it is resumed at its next call, once a member was added.
+        if (this.members.some((member) => member.placeable)) await this.#resume(placement);
       } finally {
-        // Even when the release failed: the member is closed next, which frees the lock anyway.
-        placement.unassign();
+        placement.endHandover();
       }
-      // With nowhere to go, it is resumed at its next call, once a member was added.
-      if (this.members.some((member) => member.placeable)) await this.#resume(placement);
     })();
     const settled: Promise<void> = move.then(
       () => {},

@@ -15,11 +15,16 @@ export class ThreadPlacement {
   #member: PoolMember | undefined;
   /** The member that held it when its runtime died: where it waits when failover is off. */
   previous: PoolMember | undefined;
-  /** A move or resume in progress; calls on the thread wait for it. */
+  /**
+   * A move or resume in progress. Calls that start work on the thread wait for it; others may go
+   * to the member still holding the thread until the move begins handing it over ({@link useInPlace}).
+   */
   moving: Promise<void> | undefined;
   /** Calls and turns on the thread in progress; a move waits until there are none. */
   #busy = 0;
   #idleWaiters: Array<() => void> = [];
+  /** Set from when a move found the thread idle until it is over: every call waits for the move then. */
+  #handingOver = false;
 
   constructor(threadId: string, resumeOptions: ThreadOptions, ephemeral = false) {
     this.threadId = threadId;
@@ -66,9 +71,29 @@ export class ThreadPlacement {
     };
   }
 
-  /** Resolves once no call or turn of the thread is in progress. */
-  idle(): Promise<void> {
-    if (this.#busy === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  /**
+   * The member holding the thread, with a call marked in progress there (see {@link use}), unless
+   * a move is handing the thread over: what a call that need not wait for a move in progress gets.
+   */
+  useInPlace(): { member: PoolMember; done: () => void } | undefined {
+    const member = this.member;
+    if (!member || this.#handingOver) return undefined;
+    return { member, done: this.use() };
+  }
+
+  /**
+   * Resolves once no call or turn of the thread is in progress, and from that moment on no call
+   * goes to the member in place ({@link useInPlace}) until {@link endHandover}: a move hands the
+   * thread over in between.
+   */
+  async beginHandover(): Promise<void> {
+    // Rechecked on waking: a call may have come in place between the last call's end and now.
+    while (this.#busy > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    this.#handingOver = true;
+  }
+
+  /** The move is over: the thread is on its new member, or on none. */
+  endHandover(): void {
+    this.#handingOver = false;
   }
 }

@@ -141,7 +141,7 @@ test("draining a member while turns run: the turns finish, its threads move, lat
   await within(requestsArrived(env.model, "slow", 4), "4 slow turns at the model", LONG_MS);
   const drained = pool.drain("member-1");
   assert.equal(pool.stats()[0]?.state, "draining");
-  // A call on a moving thread waits for the move, then runs where the thread went.
+  // A read during the drain is answered by the member still holding the thread (see drain-calls.spec.ts).
   const readDuringDrain = (moving[0] as Thread).read();
 
   const seconds = await within(results, "the second turns", LONG_MS);
