@@ -101,9 +101,11 @@ test("config overrides reach the runtime as -c arguments", async (t) => {
 
 // Whether a burst overloads the runtime depends on how fast it drains its 128-message inbound queue
 // at that moment: in one CI run it drained ten plain bursts of 1000 calls in time. So each burst is
-// written while the runtime is stopped (SIGSTOP) and the runtime resumes once the first `queued`
-// requests are in the pipe, where its reader finds them all at once. Even so it sometimes keeps up
-// (2 of 8 bursts locally), so a test repeats the burst until one overloads it.
+// written while the runtime is stopped (SIGSTOP) and the runtime resumes once the burst is in the
+// pipe, where its reader finds it all at once. Even so it sometimes keeps up, so the test repeats
+// the burst until one overloads it. That retryOnOverload turns such a burst into successes is shown
+// on the stand-in runtime's emulated queue (reliability-overload.spec.ts): the real runtime, when
+// overloaded this hard, also drops some replies.
 
 /** A `logger` that counts the `account/read` requests written to the runtime. */
 class WrittenAccountReads {
@@ -154,26 +156,6 @@ test("a burst past the runtime's queue gets ServerBusyError with the runtime's -
   assert.ok(busy.length > 0, "a burst should overload the runtime");
   assert.equal(busy[0]?.code, -32001);
   assert.match(busy[0]?.rpcMessage ?? "", /overloaded/i);
-});
-
-test("retryOnOverload turns a burst that overloads the runtime into all-successful results", async (t) => {
-  // 300 requests in flight overflow the runtime's queue at times, without the reply drops of an
-  // unbounded burst (measured: 0 drops in 8 runs of 2000 calls).
-  const written = new WrittenAccountReads();
-  const { codex } = await offlineCodex(t, { codex: { maxInFlightRequests: 300, requestTimeoutMs: 20_000, logger: written.logger } });
-  await codex.start();
-  const retried: unknown[] = [];
-  for (let attempt = 0; attempt < 20 && retried.length === 0; attempt += 1) {
-    const results = await burstIntoStoppedRuntime(codex, written, 300, () =>
-      Array.from({ length: 1000 }, () =>
-        retryOnOverload(() => codex.account(), { retries: 10, minTimeout: 20, maxTimeout: 200, onFailedAttempt: ({ error }) => void retried.push(error) }),
-      ),
-    );
-    assert.deepEqual(results.filter(({ status }) => status === "rejected"), []);
-    assert.equal(results.length, 1000);
-  }
-  assert.ok(retried.length > 0, "a burst should overload the runtime");
-  assert.ok(retried.every((error) => error instanceof ServerBusyError));
 });
 
 test("the default in-flight limit keeps a burst of 2000 calls from overloading the runtime", async (t) => {

@@ -2,7 +2,7 @@
 // turn nobody reads never holds up the others.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Notification } from "../../lib/index.js";
+import { type Notification, retryOnOverload, ServerBusyError } from "../../lib/index.js";
 import { userTexts } from "../../lib/testing/index.js";
 import { standInCodex } from "../fixtures/stand-in.js";
 import { offlineCodex } from "../support/offline-codex.js";
@@ -35,6 +35,26 @@ for (const [calls, limit] of [
     t.diagnostic(`${calls} calls in ${ms.toFixed(0)} ms, at most ${stats.maxOutstanding} outstanding`);
   });
 }
+
+test("retryOnOverload turns a burst that overflows the runtime's queue into all-successful results, each call with its own reply", async (t) => {
+  // The stand-in answers -32001 past 128 requests at once, as the runtime's inbound queue does;
+  // Replies taking up to 100 ms keep the first 128 outstanding while the rest of the 300 in flight arrive.
+  const retried: unknown[] = [];
+  const { codex, errors } = standInCodex(t, { env: { STANDIN_QUEUE_CAPACITY: "128", STANDIN_REPLY_DELAY_MS: "100" }, codex: { maxInFlightRequests: 300 } });
+  const results = await Promise.all(
+    Array.from({ length: 1000 }, () =>
+      retryOnOverload(() => codex.account(), { retries: 10, minTimeout: 20, maxTimeout: 200, onFailedAttempt: ({ error }) => void retried.push(error) }),
+    ),
+  );
+  const requestIds = results.map((result) => (result as unknown as { requestId: number }).requestId);
+  assert.equal(new Set(requestIds).size, 1000, "every call got the answer to its own request");
+  assert.ok(retried.length > 0, "the burst overflowed the queue");
+  assert.ok(retried.every((error) => error instanceof ServerBusyError && error.code === -32001), "only overload errors were retried");
+  const { stats } = (await codex.models()) as unknown as { stats: Stats };
+  assert.equal(stats.received["account/read"], 1000 + retried.length, "each retry sent the request once more");
+  assert.deepEqual(errors, []);
+  t.diagnostic(`${retried.length} overload errors retried`);
+});
 
 test("a turn whose consumer stopped reading does not stall turns on other threads, and later yields everything it buffered", async (t) => {
   const words = Array.from({ length: 300 }, (_, index) => `word${index} `);
