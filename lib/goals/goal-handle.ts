@@ -1,4 +1,4 @@
-import { CodexError, InvalidRequestError, ProtocolError, TurnTimeoutError } from "../errors.js";
+import { CodexError, InvalidRequestError, ProtocolError } from "../errors.js";
 import { Consumption } from "../turns/consumption.js";
 import type { ItemCompletedNotification, ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
@@ -41,7 +41,8 @@ export type FailedGoalResult = Omit<GoalResult, "status"> & {
  * try {
  *   await thread.runGoal("Keep the build green");
  * } catch (error) {
- *   if (error instanceof GoalFailedError) console.error(error.result.goal?.status, error.result.turnIds);
+ *   if (!(error instanceof GoalFailedError)) throw error;
+ *   const { goal, turnIds } = error.result; // goal?.status: "blocked", "usageLimited", …
  * }
  * ```
  */
@@ -111,17 +112,7 @@ export class GoalHandle implements AsyncIterable<Notification> {
     this.threadId = route.threadId;
     this.id = route.logicalId ?? "";
     this.#consumption = new Consumption({ subject: `Goal turn ${this.id}`, handle: "GoalHandle", afterLeaving: "the goal itself goes on" });
-    const { signal, idleTimeoutMs, timeoutMs } = options;
-    if (idleTimeoutMs !== undefined) stream.watch(idleTimeoutMs, () => this.#stop(new TurnTimeoutError(this.id, idleTimeoutMs, "turnIdleTimeoutMs")));
-    if (timeoutMs !== undefined) stream.expireAfter(timeoutMs, () => this.#stop(new TurnTimeoutError(this.id, timeoutMs, "turnTimeoutMs")));
-    if (signal) {
-      const onAbort = (): void => this.#stop(signal.reason);
-      if (signal.aborted) onAbort();
-      else {
-        signal.addEventListener("abort", onAbort, { once: true });
-        stream.onFinish(() => signal.removeEventListener("abort", onAbort));
-      }
-    }
+    stream.stopOn(options, this.id, (reason) => this.#stop(reason));
   }
 
   /**

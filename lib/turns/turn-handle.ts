@@ -1,6 +1,6 @@
 import { redactSecrets } from "../redact.js";
 import { Consumption } from "./consumption.js";
-import { CodexError, InvalidRequestError, ProtocolError, TurnTimeoutError } from "../errors.js";
+import { CodexError, InvalidRequestError, ProtocolError, type TurnTimeoutError } from "../errors.js";
 import type { ItemCompletedNotification, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnInterruptResponse, TurnSteerResponse } from "../protocol/generated/v2/index.js";
 import type { Notification } from "../protocol/notification.js";
 import { ItemCompletedSchema, ObjectSchema, TokenUsageUpdatedSchema, TurnCompletedSchema, TurnSteerResponseSchema, validate } from "../protocol/schemas.js";
@@ -90,17 +90,7 @@ export class TurnHandle<Output = undefined> implements AsyncIterable<Notificatio
     this.id = id;
     this.#stream = stream;
     this.#consumption = new Consumption({ subject: `Turn ${id}`, handle: "TurnHandle", afterLeaving: "the SDK stopped following it" });
-    const { signal, idleTimeoutMs, timeoutMs } = options;
-    if (idleTimeoutMs !== undefined) stream.watch(idleTimeoutMs, () => this.#stop(new TurnTimeoutError(id, idleTimeoutMs, "turnIdleTimeoutMs")));
-    if (timeoutMs !== undefined) stream.expireAfter(timeoutMs, () => this.#stop(new TurnTimeoutError(id, timeoutMs, "turnTimeoutMs")));
-    if (signal) {
-      const onAbort = (): void => this.#stop(signal.reason);
-      if (signal.aborted) onAbort();
-      else {
-        signal.addEventListener("abort", onAbort, { once: true });
-        stream.onFinish(() => signal.removeEventListener("abort", onAbort));
-      }
-    }
+    stream.stopOn(options, id, (reason) => this.#stop(reason));
   }
 
   /**

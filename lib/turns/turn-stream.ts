@@ -1,4 +1,5 @@
 import { AsyncQueue } from "../async-queue.js";
+import { TurnTimeoutError } from "../errors.js";
 import type { Notification } from "../protocol/notification.js";
 import type { ApprovalHandler } from "../server-requests/approvals.js";
 import type { TurnSink } from "./turn-router.js";
@@ -18,6 +19,13 @@ export interface TurnStreamOptions {
    * `whenActive`); asked only while the stream has seen nothing of the turn. Default: `true` at once.
    */
   whenActive?: (() => Promise<boolean>) | undefined;
+}
+
+/** The limits a handle puts on its turn: its `signal`, idle watchdog and wall-clock limit. */
+export interface TurnLimits {
+  signal?: AbortSignal | undefined;
+  idleTimeoutMs?: number | undefined;
+  timeoutMs?: number | undefined;
 }
 
 /**
@@ -49,6 +57,23 @@ export class TurnStream implements TurnSink {
    */
   activated(): Promise<boolean> | undefined {
     return this.#seen ? undefined : this.#whenActive();
+  }
+
+  /**
+   * Calls `stop` with the reason once one of `limits` is hit before the stream finished: the
+   * signal's reason, or a {@link TurnTimeoutError} for turn `turnId`.
+   */
+  stopOn(limits: TurnLimits, turnId: string, stop: (reason: unknown) => void): void {
+    const { signal, idleTimeoutMs, timeoutMs } = limits;
+    if (idleTimeoutMs !== undefined) this.watch(idleTimeoutMs, () => stop(new TurnTimeoutError(turnId, idleTimeoutMs, "turnIdleTimeoutMs")));
+    if (timeoutMs !== undefined) this.expireAfter(timeoutMs, () => stop(new TurnTimeoutError(turnId, timeoutMs, "turnTimeoutMs")));
+    if (!signal) return;
+    const onAbort = (): void => stop(signal.reason);
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.onFinish(() => signal.removeEventListener("abort", onAbort));
+    }
   }
 
   /** Calls `onIdle` once no notification has arrived for `idleTimeoutMs`, unless the stream finished first. */
